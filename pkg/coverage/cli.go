@@ -1,0 +1,91 @@
+package coverage
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+)
+
+const usage = `usage: vllm-coverage COMMAND --out DIR [--dir MODULE_DIR]
+
+Commands:
+  unit          run the unit tests with coverage into DIR/raw/unit
+  integration   run the integration suite (needs KUBECONFIG and VLLM_KUBE_CONTEXT)
+                with coverage into DIR/raw/integration
+  merge         merge both parts into DIR: unit-coverage.out, integration-coverage.out,
+                combined-coverage.out, combined-coverage.html, summary.txt
+  all           unit, integration, then merge (the merge runs even if a part failed)
+
+Exit status: 0 when every part passed and the combined total is not below
+either part, 1 otherwise, 2 on a usage error.
+`
+
+// Main is the vllm-coverage command; it returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	command := args[0]
+	fs := flag.NewFlagSet("vllm-coverage "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := Options{Stdout: stdout, Stderr: stderr}
+	fs.StringVar(&o.Out, "out", "", "directory for reports and raw data (required)")
+	fs.StringVar(&o.Dir, "dir", ".", "module root to run the tests in")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if o.Out == "" || fs.NArg() > 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	return Run(ctx, o, command, stderr)
+}
+
+// Run executes one command with the given options and returns the exit status.
+func Run(ctx context.Context, o Options, command string, stderr io.Writer) int {
+	var parts []Part
+	merge := false
+	switch command {
+	case "unit":
+		parts = []Part{Unit}
+	case "integration":
+		parts = []Part{Integration}
+	case "merge":
+		merge = true
+	case "all":
+		parts, merge = Parts, true
+	default:
+		fmt.Fprintf(stderr, "vllm-coverage: unknown command %q\n%s", command, usage)
+		return 2
+	}
+	failed := false
+	for _, p := range parts {
+		res, err := RunPart(ctx, o, p)
+		if err != nil {
+			fmt.Fprintf(stderr, "vllm-coverage: %s: %v\n", p.Name, err)
+			return 1
+		}
+		failed = failed || !res.Passed
+		if ctx.Err() != nil {
+			// Interrupted: stop here rather than start the next part.
+			break
+		}
+	}
+	if merge {
+		s, err := Merge(ctx, o)
+		if err != nil {
+			fmt.Fprintf(stderr, "vllm-coverage: merge: %v\n", err)
+			return 1
+		}
+		if err := s.Err(); err != nil {
+			fmt.Fprintf(stderr, "vllm-coverage: %v\n", err)
+			return 1
+		}
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,124 @@
+package coverage
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Report file names inside Options.Out.
+const (
+	CombinedProfile = "combined-coverage.out"
+	CombinedHTML    = "combined-coverage.html"
+	CombinedFunc    = "combined-coverage-func.txt"
+	SummaryFile     = "summary.txt"
+)
+
+// PartProfile is the text profile file of a part, e.g. unit-coverage.out.
+func PartProfile(part string) string { return part + "-coverage.out" }
+
+// Merge turns the raw data of every part into text profiles, merges them
+// with `go tool covdata merge`, writes the HTML and -func reports and the
+// summary. It runs whatever the parts' results were, so a failed part still
+// leaves its reports; the returned Summary says whether the whole passed.
+func Merge(ctx context.Context, o Options) (*Summary, error) {
+	if err := o.defaults(ctx); err != nil {
+		return nil, err
+	}
+	s := &Summary{Out: o.Out}
+	var inputs []string
+	gotest := NewProfile("atomic")
+	for _, p := range Parts {
+		res := readResult(o, p.Name)
+		raw := o.rawDir(p.Name)
+		prof, err := o.textfmt(ctx, raw, filepath.Join(o.Out, "raw", p.Name+"-textfmt.out"))
+		if err != nil {
+			return nil, fmt.Errorf("convert the %s coverage data: %w", p.Name, err)
+		}
+		if prof.Len() > 0 {
+			inputs = append(inputs, raw)
+		}
+		gt, err := ReadProfile(o.gotestProfile(p.Name))
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range gt.Blocks() {
+			gotest.Add(b)
+		}
+		prof.FillMissingFiles(gt)
+		if err := prof.WriteFile(filepath.Join(o.Out, PartProfile(p.Name))); err != nil {
+			return nil, err
+		}
+		s.Parts = append(s.Parts, PartSummary{Result: *res, Profile: prof})
+	}
+
+	merged := o.rawDir("merged")
+	if err := os.RemoveAll(merged); err != nil {
+		return nil, fmt.Errorf("clean %s: %w", merged, err)
+	}
+	if err := os.MkdirAll(merged, 0o755); err != nil {
+		return nil, err
+	}
+	if len(inputs) > 0 {
+		if _, err := o.output(ctx, o.Go, "tool", "covdata", "merge", "-i="+strings.Join(inputs, ","), "-o="+merged); err != nil {
+			return nil, fmt.Errorf("merge the coverage data: %w", err)
+		}
+	}
+	combined, err := o.textfmt(ctx, merged, filepath.Join(o.Out, "raw", "merged-textfmt.out"))
+	if err != nil {
+		return nil, fmt.Errorf("convert the merged coverage data: %w", err)
+	}
+	combined.FillMissingFiles(gotest)
+	s.Combined = combined
+	combinedPath := filepath.Join(o.Out, CombinedProfile)
+	if err := combined.WriteFile(combinedPath); err != nil {
+		return nil, err
+	}
+	if combined.Len() > 0 {
+		// cover resolves import paths to source files, so it runs in the module.
+		if _, err := o.output(ctx, o.Go, "tool", "cover", "-html="+combinedPath, "-o="+filepath.Join(o.Out, CombinedHTML)); err != nil {
+			return nil, fmt.Errorf("write the HTML report: %w", err)
+		}
+		fn, err := o.output(ctx, o.Go, "tool", "cover", "-func="+combinedPath)
+		if err != nil {
+			return nil, fmt.Errorf("write the per-function report: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(o.Out, CombinedFunc), []byte(fn), 0o644); err != nil {
+			return nil, err
+		}
+	} else {
+		// An empty report still exists, so a consumer never finds it missing.
+		html := "<html><body><p>No coverage data: every part failed before writing any.</p></body></html>\n"
+		if err := os.WriteFile(filepath.Join(o.Out, CombinedHTML), []byte(html), 0o644); err != nil {
+			return nil, err
+		}
+	}
+
+	text := s.Render()
+	if err := os.WriteFile(filepath.Join(o.Out, SummaryFile), []byte(text), 0o644); err != nil {
+		return nil, fmt.Errorf("write the summary: %w", err)
+	}
+	fmt.Fprint(o.Stdout, text)
+	return s, nil
+}
+
+// textfmt converts a GOCOVERDIR directory to a text profile; a directory
+// without data (the part failed to build) gives an empty profile.
+func (o *Options) textfmt(ctx context.Context, dir, out string) (*Profile, error) {
+	entries, _ := os.ReadDir(dir)
+	hasMeta := false
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "covmeta.") {
+			hasMeta = true
+		}
+	}
+	if !hasMeta {
+		return NewProfile("atomic"), nil
+	}
+	if _, err := o.output(ctx, o.Go, "tool", "covdata", "textfmt", "-i="+dir, "-o="+out); err != nil {
+		return nil, err
+	}
+	return ReadProfile(out)
+}

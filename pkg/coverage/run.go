@@ -1,0 +1,235 @@
+// Package coverage runs the unit and integration test parts with binary
+// coverage (GOCOVERDIR data, atomic mode, -coverpkg over the whole module),
+// then merges them with `go tool covdata` into text profiles, an HTML report
+// and a summary. Every path (local, k3d, Dagger) calls it through
+// cmd/vllm-coverage, so coverage is produced the same way everywhere.
+//
+// Nothing here assumes a host layout: directories come from Options and the
+// go binary from PATH, so the same code runs inside a container.
+package coverage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Options says where the module is and where the reports go. The zero value
+// of every field but Out is usable.
+type Options struct {
+	// Out receives every report; raw data goes to Out/raw. Required; made absolute.
+	Out string
+	// Dir is the module root the go commands run in. Default ".".
+	Dir string
+	// Module is the import path whose packages are instrumented
+	// (-coverpkg=Module/...). Default: `go list -m` in Dir.
+	Module string
+	// Go is the go command. Default "go", looked up in PATH.
+	Go string
+	// Gotestsum is the command prefix that runs gotestsum. Default
+	// `Go tool gotestsum` (the tool directive of the module in Dir).
+	Gotestsum []string
+	// Stdout and Stderr receive the test output and progress. Default os.Stdout/os.Stderr.
+	Stdout, Stderr io.Writer
+}
+
+// Part is one test run whose coverage is kept apart until the merge.
+type Part struct {
+	Name     string   // unit or integration; names the files of the part
+	Tags     string   // build tags passed to go test
+	Packages []string // package patterns, relative to the module root
+	// RequireEnv lists variables the part cannot run without; a missing one
+	// fails the part before go test starts, naming the variable.
+	RequireEnv []string
+}
+
+// The two parts of the combined report.
+var (
+	Unit        = Part{Name: "unit", Packages: []string{"./..."}}
+	Integration = Part{Name: "integration", Tags: "integration", Packages: []string{"./test/..."},
+		RequireEnv: []string{"KUBECONFIG", "VLLM_KUBE_CONTEXT"}}
+	Parts = []Part{Unit, Integration}
+)
+
+// Result is what a part left behind; it is written to Out/<part>-result.json
+// so that a later `merge` knows whether the part passed.
+type Result struct {
+	Part     string  `json:"part"`
+	Passed   bool    `json:"passed"`
+	ExitCode int     `json:"exitCode"`
+	Message  string  `json:"message,omitempty"`
+	Seconds  float64 `json:"seconds"`
+	Command  string  `json:"command,omitempty"`
+}
+
+func (o *Options) defaults(ctx context.Context) error {
+	if o.Out == "" {
+		return errors.New("coverage: the output directory is required (--out)")
+	}
+	abs, err := filepath.Abs(o.Out)
+	if err != nil {
+		return fmt.Errorf("resolve output directory %q: %w", o.Out, err)
+	}
+	o.Out = abs
+	if o.Dir == "" {
+		o.Dir = "."
+	}
+	if o.Go == "" {
+		o.Go = "go"
+	}
+	if len(o.Gotestsum) == 0 {
+		o.Gotestsum = []string{o.Go, "tool", "gotestsum"}
+	}
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Module == "" {
+		out, err := o.output(ctx, o.Go, "list", "-m", "-f", "{{.Path}}")
+		if err != nil {
+			return fmt.Errorf("find the module path in %q: %w", o.Dir, err)
+		}
+		o.Module = strings.TrimSpace(out)
+	}
+	return nil
+}
+
+func (o *Options) rawDir(part string) string { return filepath.Join(o.Out, "raw", part) }
+
+// gotestProfile is go test's own text profile of a part. It is kept because
+// it lists packages that have no test files at 0%: their test binaries never
+// write to -test.gocoverdir (golang/go#73842), so the binary data lacks them.
+func (o *Options) gotestProfile(part string) string {
+	return filepath.Join(o.Out, "raw", part+"-gotest.out")
+}
+
+// RunPart runs one part with gotestsum and records its result. A failing test
+// is not an error: it is recorded in the Result so the merge still happens.
+// The error is for what stops the part from being recorded at all.
+func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
+	if err := o.defaults(ctx); err != nil {
+		return nil, err
+	}
+	raw := o.rawDir(p.Name)
+	// Stale data from an earlier run would be merged as if it were new.
+	if err := os.RemoveAll(raw); err != nil {
+		return nil, fmt.Errorf("clean %s: %w", raw, err)
+	}
+	if err := os.MkdirAll(raw, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", raw, err)
+	}
+	_ = os.Remove(o.gotestProfile(p.Name))
+
+	res := &Result{Part: p.Name}
+	for _, v := range p.RequireEnv {
+		if os.Getenv(v) == "" {
+			res.ExitCode = 2
+			res.Message = fmt.Sprintf("%s is not set: the %s part needs it", v, p.Name)
+			fmt.Fprintf(o.Stderr, "coverage: %s: %s\n", p.Name, res.Message)
+			return res, writeResult(o, res)
+		}
+	}
+
+	args := append([]string{}, o.Gotestsum[1:]...)
+	args = append(args,
+		"--junitfile", filepath.Join(o.Out, p.Name+"-junit.xml"),
+		"--format", "testname",
+		"--",
+		"-count=1",
+		"-covermode=atomic",
+		"-coverpkg="+o.Module+"/...",
+		"-coverprofile="+o.gotestProfile(p.Name),
+	)
+	if p.Tags != "" {
+		args = append(args, "-tags", p.Tags)
+	}
+	args = append(args, p.Packages...)
+	args = append(args, "-args", "-test.gocoverdir="+raw)
+
+	cmd := exec.CommandContext(ctx, o.Gotestsum[0], args...)
+	cmd.Dir = o.Dir
+	cmd.Stdout = o.Stdout
+	cmd.Stderr = o.Stderr
+	// GOCOVERDIR as well: binaries built with -cover that the tests start
+	// (the bootstrap CLI in the suite's setup) write their data there.
+	cmd.Env = append(os.Environ(), "GOCOVERDIR="+raw)
+	killGroupOnCancel(cmd)
+	res.Command = strings.Join(cmd.Args, " ")
+
+	fmt.Fprintf(o.Stderr, "coverage: %s: %s\n", p.Name, res.Command)
+	start := time.Now()
+	err := cmd.Run()
+	res.Seconds = time.Since(start).Seconds()
+	switch {
+	case err == nil:
+		res.Passed = true
+	case ctx.Err() != nil:
+		res.ExitCode = -1
+		res.Message = fmt.Sprintf("interrupted: %v", ctx.Err())
+	default:
+		res.ExitCode = -1
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			res.ExitCode = ee.ExitCode()
+		}
+		res.Message = fmt.Sprintf("tests failed (%v); see %s-junit.xml", err, p.Name)
+	}
+	status := "passed"
+	if !res.Passed {
+		status = "FAILED (" + res.Message + ")"
+	}
+	fmt.Fprintf(o.Stderr, "coverage: %s part %s in %.1fs\n", p.Name, status, res.Seconds)
+	return res, writeResult(o, res)
+}
+
+func resultPath(o Options, part string) string {
+	return filepath.Join(o.Out, part+"-result.json")
+}
+
+func writeResult(o Options, r *Result) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(resultPath(o, r.Part), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("record the %s result: %w", r.Part, err)
+	}
+	return nil
+}
+
+// readResult returns the recorded result of a part; a part that never ran
+// counts as failed, so a merge cannot pass on half the data.
+func readResult(o Options, part string) *Result {
+	data, err := os.ReadFile(resultPath(o, part))
+	if err != nil {
+		return &Result{Part: part, ExitCode: -1, Message: "not run (no " + filepath.Base(resultPath(o, part)) + ")"}
+	}
+	var r Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return &Result{Part: part, ExitCode: -1, Message: fmt.Sprintf("unreadable result %s: %v", resultPath(o, part), err)}
+	}
+	return &r
+}
+
+// output runs a go tool command in the module dir and returns its stdout;
+// the error carries stderr so the failing step is named.
+func (o *Options) output(ctx context.Context, name string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = o.Dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
