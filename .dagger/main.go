@@ -67,7 +67,9 @@ func (m *VllmChill) K3s(
 }
 
 // Kubeconfig starts a k3s cluster and returns its kubeconfig, with context
-// "vllm-k3s" and the server pointing at the service alias.
+// "vllm-k3s" and the server pointing at the service alias. The cluster stops
+// when the call ends, so this shows what the tests are given; for a cluster to
+// work with from the host, use `go tool task k3d:setup`.
 func (m *VllmChill) Kubeconfig(
 	ctx context.Context,
 	// k3s image; defaults to the constructor's.
@@ -136,7 +138,7 @@ func (m *VllmChill) TestIntegration(
 	if err := res.err(); err != nil {
 		return nil, err
 	}
-	return res.Reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*.xml", "logs/"}}), nil
+	return res.Reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*-junit.xml", "logs/**"}}), nil
 }
 
 // TestIntegrationCoverage runs the integration suite against a fresh k3s
