@@ -1,0 +1,207 @@
+//go:build integration
+
+// Package test is the integration suite: it runs against whatever cluster
+// KUBECONFIG and VLLM_KUBE_CONTEXT name (the local control plane, k3d, or k3s
+// inside Dagger), so the same tests prove every path.
+//
+// Everything the suite creates carries a per-run suffix (metadata.name and
+// servedModelName), so two runs, even at the same time, never touch each
+// other's objects, and each test deletes what it created.
+package test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/efortin/vllm-chill/pkg/bootstrap"
+	"github.com/efortin/vllm-chill/pkg/catalog"
+)
+
+// suite is what TestMain prepares once for every test.
+var suite struct {
+	kubeconfig string // $KUBECONFIG
+	context    string // $VLLM_KUBE_CONTEXT
+	root       string // module root (manifests live there)
+	runID      string // random suffix of every name this run creates
+	bootstrap  string // path of the bootstrap CLI binary
+	coverDir   string // where -cover binaries write their data; "" when not measuring
+
+	cfg     *rest.Config
+	catalog *catalog.Catalog
+	dynamic dynamic.Interface
+	disco   discovery.DiscoveryInterface
+	kube    kubernetes.Interface
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(run(m))
+}
+
+// narrate prints one line per setup step, so a slow or failing setup shows
+// where it stands.
+func narrate(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "suite: "+format+"\n", args...)
+}
+
+func run(m *testing.M) int {
+	start := time.Now()
+	for _, v := range []struct{ name, why string }{
+		{"KUBECONFIG", "the kubeconfig of the cluster under test"},
+		{"VLLM_KUBE_CONTEXT", "the kubeconfig context to use (never the current-context)"},
+	} {
+		if os.Getenv(v.name) == "" {
+			narrate("%s is not set: it must name %s; `go run ./cmd/vllm-local run -- go test -tags integration ./test/...` sets both", v.name, v.why)
+			return 2
+		}
+	}
+	suite.kubeconfig = os.Getenv("KUBECONFIG")
+	suite.context = os.Getenv("VLLM_KUBE_CONTEXT")
+
+	root, err := filepath.Abs("..")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(root, "go.mod"))
+	}
+	if err != nil {
+		narrate("find the module root above the test directory: %v", err)
+		return 2
+	}
+	suite.root = root
+	suite.runID = randomID()
+	suite.coverDir = coverDir()
+	narrate("run %s against context %q (kubeconfig %s)", suite.runID, suite.context, suite.kubeconfig)
+
+	tmp, err := os.MkdirTemp("", "vllm-suite-")
+	if err != nil {
+		narrate("create temp dir: %v", err)
+		return 2
+	}
+	defer os.RemoveAll(tmp)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := prepareBootstrap(ctx, tmp); err != nil {
+		narrate("%v", err)
+		return 2
+	}
+	if err := runSetup(ctx); err != nil {
+		narrate("%v", err)
+		return 2
+	}
+	if err := connect(); err != nil {
+		narrate("%v", err)
+		return 2
+	}
+	narrate("ready in %.1fs; running the tests", time.Since(start).Seconds())
+	return m.Run()
+}
+
+// coverDir is where a -cover binary started by the suite should write: the
+// test binary's own -test.gocoverdir first, so the CLI's coverage lands next
+// to the suite's. GOCOVERDIR comes second because `go test -coverprofile`
+// points it at a temp dir of its own that is thrown away.
+func coverDir() string {
+	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
+		if abs, err := filepath.Abs(f.Value.String()); err == nil {
+			return abs
+		}
+	}
+	return os.Getenv("GOCOVERDIR")
+}
+
+// prepareBootstrap finds or builds the bootstrap CLI. It is built with
+// -cover only when coverage is being collected: otherwise a covered binary
+// only prints a warning about GOCOVERDIR on every run.
+func prepareBootstrap(ctx context.Context, tmp string) error {
+	if bin := os.Getenv("VLLM_BOOTSTRAP_BIN"); bin != "" {
+		suite.bootstrap = bin
+		narrate("bootstrap CLI from VLLM_BOOTSTRAP_BIN: %s", bin)
+		return nil
+	}
+	start := time.Now()
+	suite.bootstrap = filepath.Join(tmp, "vllm-bootstrap")
+	args := []string{"build", "-o", suite.bootstrap}
+	if suite.coverDir != "" {
+		args = append(args, "-cover", "-covermode=atomic", "-coverpkg=github.com/efortin/vllm-chill/...")
+	}
+	args = append(args, "github.com/efortin/vllm-chill/cmd/vllm-bootstrap")
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = suite.root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build the bootstrap CLI (go %s): %v\n%s", strings.Join(args, " "), err, out)
+	}
+	narrate("built the bootstrap CLI (coverage %s) in %.1fs", onOff(suite.coverDir != ""), time.Since(start).Seconds())
+	return nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on, GOCOVERDIR=" + suite.coverDir
+	}
+	return "off"
+}
+
+// runSetup installs the CRD and the reference models through the same CLI
+// every cluster path uses.
+func runSetup(ctx context.Context) error {
+	start := time.Now()
+	res := runBootstrap(ctx, "setup",
+		"--crds", filepath.Join(suite.root, "manifests", "crds"),
+		"--models", filepath.Join(suite.root, "manifests", "models"))
+	for _, line := range strings.Split(strings.TrimSpace(res.stdout+res.stderr), "\n") {
+		narrate("  %s", line)
+	}
+	if res.code != 0 {
+		return fmt.Errorf("bootstrap setup exited %d after %.1fs", res.code, time.Since(start).Seconds())
+	}
+	narrate("setup done in %.1fs", time.Since(start).Seconds())
+	return nil
+}
+
+// connect builds the clients the tests use, through the same kubeconfig and
+// explicit context as the CLI.
+func connect() error {
+	cfg, err := bootstrap.LoadConfig(suite.kubeconfig, suite.context)
+	if err != nil {
+		return fmt.Errorf("load kubeconfig: %w", err)
+	}
+	// Two runs at once plus watches: the client default of 5 QPS would
+	// make the suite wait on itself.
+	cfg.QPS, cfg.Burst = 100, 200
+	suite.cfg = cfg
+	if suite.catalog, err = catalog.New(cfg, catalog.WithFieldManager("vllm-it-"+suite.runID)); err != nil {
+		return fmt.Errorf("create catalog client: %w", err)
+	}
+	if suite.dynamic, err = dynamic.NewForConfig(cfg); err != nil {
+		return fmt.Errorf("create dynamic client: %w", err)
+	}
+	if suite.disco, err = discovery.NewDiscoveryClientForConfig(cfg); err != nil {
+		return fmt.Errorf("create discovery client: %w", err)
+	}
+	if suite.kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		return fmt.Errorf("create kubernetes client: %w", err)
+	}
+	return nil
+}
+
+func randomID() string {
+	b := make([]byte, 3)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
