@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/efortin/vllm-chill/pkg/controlplane"
+)
+
+// childGrace is how long the command gets to exit after a forwarded signal
+// (or after the control plane failed) before its process group is killed.
+const childGrace = 10 * time.Second
+
+// signals tracks SIGINT/SIGTERM for run: before the command starts a signal
+// aborts Start; afterwards it is forwarded to the command's process group.
+type signals struct {
+	mu       sync.Mutex
+	child    *exec.Cmd
+	received os.Signal
+	got      chan struct{} // closed on the first signal
+}
+
+func (s *signals) handle(ch <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer) {
+	for sig := range ch {
+		s.mu.Lock()
+		if s.received == nil {
+			s.received = sig
+			close(s.got)
+		}
+		c := s.child
+		s.mu.Unlock()
+		cancel() // aborts a Start in progress
+		if c != nil {
+			fmt.Fprintf(stderr, "vllm-local: forwarding %v to %s\n", sig, c.Path)
+			_ = syscall.Kill(-c.Process.Pid, sig.(syscall.Signal))
+		}
+	}
+}
+
+// run starts a control plane, runs argv against it and always cleans up.
+// The command runs in its own process group so that a signal reaches all of
+// it (go test and its test binaries) exactly once, through us, and so that
+// nothing it started can outlive the run.
+func run(argv []string, stdout, stderr io.Writer) int {
+	becomeSubreaper()
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(ch)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := &signals{got: make(chan struct{})}
+	go sig.handle(ch, cancel, stderr)
+
+	cp, err := start(ctx, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "vllm-local: %v\n", err)
+		return sig.exitCode(1)
+	}
+	code := runChild(cp, argv, stdout, stderr, sig)
+	if err := stop(cp, stderr); err != nil && code == 0 {
+		code = 1
+	}
+	return code
+}
+
+func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Writer, sig *signals) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.KubeconfigPath(), "VLLM_KUBE_CONTEXT="+controlplane.ContextName)
+	// No stdin: a command in a background process group that read the
+	// terminal would be stopped (SIGTTIN) and hang the run.
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+
+	sig.mu.Lock()
+	if sig.received != nil { // signalled between Start and here: do not run at all
+		sig.mu.Unlock()
+		return sig.exitCode(1)
+	}
+	if err := cmd.Start(); err != nil {
+		sig.mu.Unlock()
+		fmt.Fprintf(stderr, "vllm-local: start %s: %v\n", argv[0], err)
+		return 127
+	}
+	sig.child = cmd
+	sig.mu.Unlock()
+	pgid := cmd.Process.Pid
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	var cpErr error
+	select {
+	case <-done:
+	case <-cp.Failed():
+		cpErr = cp.Err()
+		fmt.Fprintf(stderr, "vllm-local: %v\nvllm-local: stopping %s\n", cpErr, argv[0])
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		waitOrKill(pgid, done)
+	case <-sig.got:
+		waitOrKill(pgid, done)
+	}
+	// Whatever the command left in its group goes too, and is reaped.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	reapGroup(pgid)
+
+	code := cmd.ProcessState.ExitCode()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		code = 128 + int(ws.Signal())
+	}
+	if cpErr != nil && code == 0 {
+		code = 1 // the command passed, but against a control plane that broke under it
+	}
+	return code
+}
+
+func waitOrKill(pgid int, done <-chan error) {
+	select {
+	case <-done:
+	case <-time.After(childGrace):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-done
+	}
+}
+
+// exitCode follows the shell convention 128+signal when a signal ended the run.
+func (s *signals) exitCode(def int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := s.received.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return def
+}
