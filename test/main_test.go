@@ -107,7 +107,31 @@ func run(m *testing.M) int {
 		return 2
 	}
 	narrate("ready in %.1fs; running the tests", time.Since(start).Seconds())
-	return m.Run()
+	code := m.Run()
+	if left := leftovers(); len(left) > 0 {
+		narrate("FAIL: this run left models behind: %v", left)
+		return 1
+	}
+	narrate("done in %.1fs; nothing of run %s left in the cluster", time.Since(start).Seconds(), suite.runID)
+	return code
+}
+
+// leftovers lists the models of this run still in the cluster after every
+// test's cleanup: the suite promises to leave a shared cluster as it was.
+func leftovers() []string {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	models, err := suite.catalog.List(ctx)
+	if err != nil {
+		return []string{"(list models: " + err.Error() + ")"}
+	}
+	var left []string
+	for _, m := range models {
+		if strings.HasPrefix(m.Name, uniqueName("")) {
+			left = append(left, m.Name)
+		}
+	}
+	return left
 }
 
 // coverDir is where a -cover binary started by the suite should write: the

@@ -16,6 +16,8 @@ Commands:
   merge         merge both parts into DIR: unit-coverage.out, integration-coverage.out,
                 combined-coverage.out, combined-coverage.html, summary.txt
   all           unit, integration, then merge (the merge runs even if a part failed)
+  concurrent    run the integration suite --runs times (default 2) at once against
+                the same cluster, without coverage; logs in DIR/concurrent-N.log
 
 Exit status: 0 when every part passed and the combined total is not below
 either part, 1 otherwise, 2 on a usage error.
@@ -33,6 +35,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := Options{Stdout: stdout, Stderr: stderr}
 	fs.StringVar(&o.Out, "out", "", "directory for reports and raw data (required)")
 	fs.StringVar(&o.Dir, "dir", ".", "module root to run the tests in")
+	runs := fs.Int("runs", 2, "with concurrent: how many suite runs at once")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -40,7 +43,24 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if command == "concurrent" {
+		return runConcurrent(ctx, o, *runs, stderr)
+	}
 	return Run(ctx, o, command, stderr)
+}
+
+func runConcurrent(ctx context.Context, o Options, runs int, stderr io.Writer) int {
+	results, err := Concurrent(ctx, o, runs)
+	if err != nil {
+		fmt.Fprintf(stderr, "vllm-coverage: %v\n", err)
+		return 2
+	}
+	for _, r := range results {
+		if !r.Passed {
+			return 1
+		}
+	}
+	return 0
 }
 
 // Run executes one command with the given options and returns the exit status.

@@ -81,6 +81,9 @@ func TestFailingPartStillLeavesEveryReport(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
+	if strings.Contains(string(summary), "without coverage data") {
+		t.Errorf("a package of the throwaway module lost its coverage data:\n%s", summary)
+	}
 	if strings.Contains(string(summary), "unit part failed") {
 		t.Errorf("summary blames the unit part, which passed:\n%s", summary)
 	}

@@ -96,6 +96,20 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 		}
 	}
 
+	// golang/go#73842 and friends lose packages silently: name any package
+	// of the module that has code but no line in the combined profile.
+	if list, err := o.output(ctx, o.Go, "list", "-f", "{{if .GoFiles}}{{.ImportPath}}{{end}}", "./..."); err == nil {
+		have := map[string]bool{}
+		for _, b := range combined.Blocks() {
+			have[b.pkg()] = true
+		}
+		for _, pkg := range strings.Fields(list) {
+			if !have[pkg] {
+				s.Missing = append(s.Missing, pkg)
+			}
+		}
+	}
+
 	text := s.Render()
 	if err := os.WriteFile(filepath.Join(o.Out, SummaryFile), []byte(text), 0o644); err != nil {
 		return nil, fmt.Errorf("write the summary: %w", err)

@@ -19,6 +19,9 @@ type Summary struct {
 	Out      string
 	Parts    []PartSummary
 	Combined *Profile
+	// Missing lists packages of the module with Go files but no coverage
+	// block: either they have no statements or their data never arrived.
+	Missing []string
 }
 
 // universe is every block any profile knows, so every percentage below is
@@ -123,6 +126,9 @@ func (s *Summary) Render() string {
 	row("total", vals, Percent(combTotal), combTotal[1])
 	tw.Flush()
 
+	if len(s.Missing) > 0 {
+		fmt.Fprintf(&sb, "\npackages without coverage data (no statements, or their data never arrived): %s\n", strings.Join(s.Missing, ", "))
+	}
 	sb.WriteString("\n")
 	if f := s.Failures(); len(f) > 0 {
 		sb.WriteString("result: FAIL\n")
