@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-const usage = `usage: vllm-coverage COMMAND --out DIR [--dir MODULE_DIR]
+const usage = `usage: vllm-coverage COMMAND --out DIR [--dir MODULE_DIR] [--run REGEXP] [--runs N]
 
 Commands:
   unit          run the unit tests with coverage into DIR/raw/unit
@@ -35,6 +35,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := Options{Stdout: stdout, Stderr: stderr}
 	fs.StringVar(&o.Out, "out", "", "directory for reports and raw data (required)")
 	fs.StringVar(&o.Dir, "dir", ".", "module root to run the tests in")
+	fs.StringVar(&o.Run, "run", "", "only run tests matching this regular expression (default $VLLM_TEST_RUN)")
 	runs := fs.Int("runs", 2, "with concurrent: how many suite runs at once")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2

@@ -37,6 +37,9 @@ type Options struct {
 	// Gotestsum is the command prefix that runs gotestsum. Default
 	// `Go tool gotestsum` (the tool directive of the module in Dir).
 	Gotestsum []string
+	// Run, when set, is passed as go test -run (only matching tests run).
+	// Default $VLLM_TEST_RUN, the filter the Dagger module passes down.
+	Run string
 	// Stdout and Stderr receive the test output and progress. Default os.Stdout/os.Stderr.
 	Stdout, Stderr io.Writer
 }
@@ -87,6 +90,9 @@ func (o *Options) defaults(ctx context.Context) error {
 	}
 	if len(o.Gotestsum) == 0 {
 		o.Gotestsum = []string{o.Go, "tool", "gotestsum"}
+	}
+	if o.Run == "" {
+		o.Run = os.Getenv("VLLM_TEST_RUN")
 	}
 	if o.Stdout == nil {
 		o.Stdout = os.Stdout
@@ -152,6 +158,9 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	)
 	if p.Tags != "" {
 		args = append(args, "-tags", p.Tags)
+	}
+	if o.Run != "" {
+		args = append(args, "-run", o.Run)
 	}
 	args = append(args, p.Packages...)
 	args = append(args, "-args", "-test.gocoverdir="+raw)
