@@ -1,6 +1,6 @@
 // Package crdschema checks CustomResourceDefinition files and validates
 // objects against a CRD schema with the API server's own code (pruning,
-// defaulting, OpenAPI schema validation), without a server. It lives apart
+// defaulting, OpenAPI schema validation, CEL rules), without a server. It lives apart
 // from the catalog because that code pulls in much of the API server.
 package crdschema
 

@@ -7,7 +7,9 @@ import (
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
 	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/objectmeta"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
@@ -15,17 +17,24 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	celconfig "k8s.io/apiserver/pkg/apis/cel"
 )
+
+// BlockedCELDetail is the detail of the error the API server adds, with no
+// field, when schema errors keep it from running the CEL rules.
+const BlockedCELDetail = "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"
 
 // Validator checks objects of one version of a CRD the way the API server
 // checks a create with fieldValidation=Strict: type meta, object metadata,
-// unknown fields (pruning), nulls and defaults, then the OpenAPI schema.
-// It does not run CEL rules (x-kubernetes-validations) nor admission.
+// unknown fields (pruning), nulls and defaults, the OpenAPI schema, list
+// types, then the CEL rules (x-kubernetes-validations) with the server's
+// cost limits. It does not run admission.
 type Validator struct {
 	gvk             schema.GroupVersionKind
 	namespaced      bool
 	structural      *structuralschema.Structural
 	schemaValidator apiservervalidation.SchemaValidator
+	cel             *cel.Validator // nil when the schema has no CEL rules
 }
 
 // NewValidator builds the validator of version of crd; crd should have
@@ -57,6 +66,9 @@ func NewValidator(crd *apiextensionsv1.CustomResourceDefinition, version string)
 		namespaced:      crd.Spec.Scope == apiextensionsv1.NamespaceScoped,
 		structural:      s,
 		schemaValidator: sv,
+		// As the server's custom-resource strategy does: programs compiled
+		// once, each call bounded by the per-call limit.
+		cel: cel.NewValidator(s, true, celconfig.PerCallLimit),
 	}, nil
 }
 
@@ -108,5 +120,23 @@ func (v *Validator) Validate(obj map[string]interface{}) field.ErrorList {
 	}
 	errs = append(errs, objectmeta.Validate(context.Background(), nil, obj, v.structural, true)...)
 	errs = append(errs, apiservervalidation.ValidateCustomResource(nil, obj, v.schemaValidator)...)
-	return errs
+	errs = append(errs, listtype.ValidateListSetsAndMaps(nil, v.structural, obj)...)
+	return append(errs, v.validateCEL(obj, errs)...)
+}
+
+// validateCEL runs the CEL rules unless errs already holds an error the
+// server treats as blocking (a rule could not rely on the object's shape);
+// then, like the server, it says so in one error without a field.
+func (v *Validator) validateCEL(obj map[string]interface{}, errs field.ErrorList) field.ErrorList {
+	if v.cel == nil {
+		return nil
+	}
+	for _, e := range errs {
+		switch e.Type {
+		case field.ErrorTypeNotSupported, field.ErrorTypeRequired, field.ErrorTypeTooLong, field.ErrorTypeTooMany, field.ErrorTypeTypeInvalid:
+			return field.ErrorList{field.Invalid(nil, nil, BlockedCELDetail)}
+		}
+	}
+	celErrs, _ := v.cel.Validate(context.Background(), nil, v.structural, obj, nil, celconfig.RuntimeCELCostBudget)
+	return celErrs
 }
