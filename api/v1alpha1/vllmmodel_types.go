@@ -31,8 +31,15 @@ type VLLMModelSpec struct {
 	// +kubebuilder:validation:Minimum=512
 	MaxModelLen int64 `json:"maxModelLen"`
 
+	// The CEL rule repeats the minimum because the API server's OpenAPI
+	// check compares a whole-number value with int64(minimum), so a bare 0
+	// passes "minimum: 0.1"; CEL sees every number of a `type: number`
+	// field as a double. (Kept out of the doc comment, which is the CRD's
+	// description.)
+
 	// GPUMemoryUtilization is the fraction of GPU memory vLLM may take.
 	// +kubebuilder:validation:Minimum=0.1
+	// +kubebuilder:validation:XValidation:rule="self >= 0.1",message="must be at least 0.1"
 	// +kubebuilder:validation:Maximum=1.0
 	GPUMemoryUtilization float64 `json:"gpuMemoryUtilization"`
 
