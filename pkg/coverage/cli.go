@@ -5,14 +5,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
-const usage = `usage: vllm-coverage COMMAND --out DIR [--dir MODULE_DIR] [--run REGEXP] [--runs N]
+const usage = `usage: vllm-coverage COMMAND --out DIR [--dir MODULE_DIR] [--run REGEXP] [--pkgs LIST] [--runs N]
 
 Commands:
   unit          run the unit tests with coverage into DIR/raw/unit
   integration   run the integration suite (needs KUBECONFIG and VLLM_KUBE_CONTEXT)
-                with coverage into DIR/raw/integration
+                with coverage into DIR/raw/integration; --pkgs (comma-separated, default
+                ./test, the suite) replaces its packages, e.g. with those that start a
+                control plane of their own: ./test,./test/faults,./pkg/controlplane,./cmd/vllm-local
   merge         merge both parts into DIR: unit-coverage.out, integration-coverage.out,
                 combined-coverage.out, combined-coverage.html, summary.txt
   all           unit, integration, then merge (the merge runs even if a part failed)
@@ -37,6 +40,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Dir, "dir", ".", "module root to run the tests in")
 	fs.StringVar(&o.Run, "run", "", "only run tests matching this regular expression (default $VLLM_TEST_RUN)")
 	runs := fs.Int("runs", 2, "with concurrent: how many suite runs at once")
+	pkgs := fs.String("pkgs", strings.Join(Integration.Packages, ","), "with integration or all: comma-separated packages of the integration part")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -44,10 +48,36 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if o.IntegrationPackages = splitList(*pkgs); len(o.IntegrationPackages) == 0 {
+		fmt.Fprintf(stderr, "vllm-coverage: --pkgs names no package\n%s", usage)
+		return 2
+	}
+	if flagSet(fs, "pkgs") && command != "integration" && command != "all" {
+		// concurrent always runs the one suite package: silently ignoring the
+		// list would make the user believe other packages ran.
+		fmt.Fprintf(stderr, "vllm-coverage: --pkgs applies to integration and all, not %s\n%s", command, usage)
+		return 2
+	}
 	if command == "concurrent" {
 		return runConcurrent(ctx, o, *runs, stderr)
 	}
 	return Run(ctx, o, command, stderr)
+}
+
+// splitList turns "a, b,,c" into [a b c].
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func flagSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func runConcurrent(ctx context.Context, o Options, runs int, stderr io.Writer) int {
@@ -72,11 +102,11 @@ func Run(ctx context.Context, o Options, command string, stderr io.Writer) int {
 	case "unit":
 		parts = []Part{Unit}
 	case "integration":
-		parts = []Part{Integration}
+		parts = []Part{o.integrationPart()}
 	case "merge":
 		merge = true
 	case "all":
-		parts, merge = Parts, true
+		parts, merge = []Part{Unit, o.integrationPart()}, true
 	default:
 		fmt.Fprintf(stderr, "vllm-coverage: unknown command %q\n%s", command, usage)
 		return 2

@@ -3,6 +3,7 @@ package coverage
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,41 @@ func TestConcurrentNeedsTwoRunsAndTheCluster(t *testing.T) {
 	t.Setenv("KUBECONFIG", "")
 	if _, err := Concurrent(context.Background(), Options{Out: t.TempDir(), Module: "example.com/m"}, 2); err == nil || !strings.Contains(err.Error(), "KUBECONFIG") {
 		t.Errorf("Concurrent without KUBECONFIG: want an error naming it, got %v", err)
+	}
+}
+
+// --pkgs widens the integration part (the local path adds the packages that
+// start their own control plane); without it the part runs only the suite, as
+// inside Dagger.
+func TestIntegrationPackages(t *testing.T) {
+	t.Setenv("KUBECONFIG", "/dev/null")
+	t.Setenv("VLLM_KUBE_CONTEXT", "ctx")
+	for _, tc := range []struct {
+		pkgs []string
+		want string
+	}{
+		{nil, " ./test -args "},
+		{[]string{"./test", "./pkg/controlplane/..."}, " ./test ./pkg/controlplane/... -args "},
+	} {
+		o := Options{Out: t.TempDir(), Module: "example.com/m", Gotestsum: []string{"true"}, IntegrationPackages: tc.pkgs, Stdout: io.Discard, Stderr: io.Discard}
+		if code := Run(context.Background(), o, "integration", io.Discard); code != 0 {
+			t.Fatalf("Run(integration, %v) = %d", tc.pkgs, code)
+		}
+		if got := readResult(o, "integration").Command; !strings.Contains(got, tc.want) || !strings.Contains(got, "-tags integration") {
+			t.Errorf("--pkgs %v: command %q, want packages %q with -tags integration", tc.pkgs, got, tc.want)
+		}
+	}
+}
+
+func TestPkgsOnlyWithIntegrationOrAll(t *testing.T) {
+	for _, args := range [][]string{
+		{"unit", "--out", t.TempDir(), "--pkgs", "./x/..."},
+		{"concurrent", "--out", t.TempDir(), "--pkgs", "./x/..."},
+		{"integration", "--out", t.TempDir(), "--pkgs", " , "},
+	} {
+		var errOut bytes.Buffer
+		if code := Main(context.Background(), args, io.Discard, &errOut); code != 2 || !strings.Contains(errOut.String(), "--pkgs") {
+			t.Errorf("Main(%q) = %d, stderr %q; want 2 naming --pkgs", args, code, &errOut)
+		}
 	}
 }
