@@ -99,7 +99,7 @@ func bench(stdout, stderr io.Writer) int {
 	// 5. the integration suite, exactly as local:test:integration runs it.
 	t0 = time.Now()
 	env := []string{"KUBECONFIG=" + cp.KubeconfigPath(), "VLLM_KUBE_CONTEXT=" + controlplane.ContextName}
-	suiteOut, err := command(ctx, root, env, "go", "test", "-tags", "integration", "-count=1", "./test/...")
+	suiteOut, err := command(ctx, root, env, "go", "test", "-tags", "integration", "-count=1", "./test")
 	fmt.Fprint(stderr, suiteOut)
 	suite := time.Since(t0)
 	localPath += suite
@@ -107,7 +107,7 @@ func bench(stdout, stderr io.Writer) int {
 	if err != nil {
 		res, failed = "FAIL: "+err.Error(), true
 	}
-	add("suite (go test -tags integration ./test/...)", suite, 0, res)
+	add("suite (go test -tags integration ./test)", suite, 0, res)
 
 	// Peaks are read before stopping (VmHWM disappears with the process).
 	peaks := mem.stop()

@@ -2,6 +2,7 @@
 // kube-apiserver, kube-controller-manager) for the vllm-chill tests.
 //
 //	vllm-local up               start, print the kubeconfig path and context, stay until SIGINT/SIGTERM
+//	                            (then stop, and exit 128+signal)
 //	vllm-local run -- CMD ARGS  start, run CMD with KUBECONFIG and VLLM_KUBE_CONTEXT set, stop, exit with CMD's code
 //	vllm-local bench            time each phase of the local integration path and report peak memory
 //
@@ -86,19 +87,36 @@ func stop(cp *controlplane.ControlPlane, stderr io.Writer) error {
 	return nil
 }
 
+// up exits 128+signal after SIGINT/SIGTERM, like `run` and the shell: a
+// stopped run must not look like a passed step to go-task or a CI runner.
 func up(stdout, stderr io.Writer) int {
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(ch)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	var got os.Signal
+	gotSignal := make(chan struct{})
+	go func() {
+		got = <-ch
+		close(gotSignal)
+		cancel() // aborts a Start in progress
+	}()
 	cp, err := start(ctx, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vllm-local: %v\n", err)
+		if ctx.Err() != nil {
+			<-gotSignal
+			return 128 + int(got.(syscall.Signal))
+		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "kubeconfig: %s\ncontext: %s\n", cp.KubeconfigPath(), controlplane.ContextName)
 	code := 0
 	select {
-	case <-ctx.Done():
-		fmt.Fprintln(stderr, "vllm-local: signal received, stopping")
+	case <-gotSignal:
+		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", got)
+		code = 128 + int(got.(syscall.Signal))
 	case <-cp.Failed():
 		fmt.Fprintf(stderr, "vllm-local: %v\n", cp.Err())
 		code = 1

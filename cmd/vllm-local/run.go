@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -73,6 +74,14 @@ func run(argv []string, stdout, stderr io.Writer) int {
 func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Writer, sig *signals) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.KubeconfigPath(), "VLLM_KUBE_CONTEXT="+controlplane.ContextName)
+	goTmp, err := goTmpDir(cp)
+	if err != nil {
+		fmt.Fprintf(stderr, "vllm-local: %v\n", err)
+		return 1
+	}
+	if goTmp != "" {
+		cmd.Env = append(cmd.Env, goTmp)
+	}
 	// No stdin: a command in a background process group that read the
 	// terminal would be stopped (SIGTTIN) and hang the run.
 	cmd.Stdout, cmd.Stderr = stdout, stderr
@@ -117,6 +126,21 @@ func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Wr
 		code = 1 // the command passed, but against a control plane that broke under it
 	}
 	return code
+}
+
+// goTmpDir points the go command's work dirs (GOTMPDIR) into the control
+// plane's temp dir, which Stop removes: go killed by SIGTERM leaves its
+// go-build* dir behind, and a run ended by a signal must leave nothing. A
+// GOTMPDIR the user set is kept.
+func goTmpDir(cp *controlplane.ControlPlane) (string, error) {
+	if os.Getenv("GOTMPDIR") != "" {
+		return "", nil
+	}
+	dir := filepath.Join(cp.Dir(), "gotmp")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create GOTMPDIR for the command: %w", err)
+	}
+	return "GOTMPDIR=" + dir, nil
 }
 
 func waitOrKill(pgid int, done <-chan error) {

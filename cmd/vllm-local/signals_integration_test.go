@@ -1,0 +1,190 @@
+//go:build integration
+
+// These tests run the vllm-local binary against the real control-plane
+// binaries (build tag integration: they need `go tool task local:binaries`).
+// `go tool task ci` runs them in the local integration part of vllm-coverage.
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/efortin/vllm-chill/pkg/controlplane"
+)
+
+// bound is how long any signal or fault may take to end a run, cleanup included.
+const bound = 20 * time.Second
+
+var vllmLocal string // the command under test, built once
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vllm-local-test-")
+	if err != nil {
+		panic(err)
+	}
+	vllmLocal = filepath.Join(dir, "vllm-local")
+	if out, err := exec.Command("go", "build", "-o", vllmLocal, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func requireBinaries(t *testing.T) {
+	t.Helper()
+	dir, err := controlplane.DefaultBinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range controlplane.Binaries {
+		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+			t.Fatalf("control-plane binary %s missing: run `go tool task local:binaries`", filepath.Join(dir, b))
+		}
+	}
+}
+
+// started is a vllm-local process that reported its kubeconfig.
+type started struct {
+	cmd      *exec.Cmd
+	dir      string         // the control plane's temp dir
+	children map[int]string // pid → command name, read from /proc
+	stderr   *bytes.Buffer
+	done     chan error
+}
+
+// startCommand runs vllm-local with args and waits for the kubeconfig path on
+// stdout (`kubeconfig: PATH` from up, or the bare path the run child echoes).
+func startCommand(t *testing.T, args ...string) *started {
+	t.Helper()
+	requireBinaries(t)
+	cmd := exec.Command(vllmLocal, args...)
+	s := &started{cmd: cmd, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = s.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		s.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	deadline := time.After(60 * time.Second)
+	for s.dir == "" {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("vllm-local %v exited before printing a kubeconfig; stderr:\n%s", args, s.stderr)
+			}
+			if path, ok := strings.CutPrefix(line, "kubeconfig: "); ok || strings.HasSuffix(line, "/kubeconfig") {
+				if !ok {
+					path = line
+				}
+				s.dir = filepath.Dir(path)
+			}
+		case <-deadline:
+			t.Fatalf("no kubeconfig printed within 60s; stderr:\n%s", s.stderr)
+		}
+	}
+	go func() { // keep draining so the command never blocks on stdout
+		for range lines {
+		}
+	}()
+	s.children = controlplane.Children(cmd.Process.Pid)
+	return s
+}
+
+// waitGone waits for the command to exit within bound and checks that every
+// child it had is gone and its temp dir removed; it returns the exit code.
+func (s *started) waitGone(t *testing.T) int {
+	t.Helper()
+	t0 := time.Now()
+	select {
+	case <-s.done:
+	case <-time.After(bound):
+		t.Fatalf("vllm-local still running %s after the signal; stderr:\n%s", bound, s.stderr)
+	}
+	t.Logf("exited %d after %s", s.cmd.ProcessState.ExitCode(), time.Since(t0).Round(time.Millisecond))
+	for pid, name := range s.children {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("%s (pid %d) outlived vllm-local", name, pid)
+		}
+	}
+	if _, err := os.Stat(s.dir); !os.IsNotExist(err) {
+		t.Errorf("temp dir %s left behind", s.dir)
+	}
+	return s.cmd.ProcessState.ExitCode()
+}
+
+func TestSignalStopsEverything(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run("up/"+sig.String(), func(t *testing.T) {
+			s := startCommand(t, "up")
+			if len(s.children) != 3 {
+				t.Errorf("children = %v, want etcd, kube-apiserver, kube-controller-manager", s.children)
+			}
+			_ = s.cmd.Process.Signal(sig)
+			if code := s.waitGone(t); code != 128+int(sig) {
+				t.Errorf("up exited %d after %v, want %d (128+signal); stderr:\n%s", code, sig, 128+int(sig), s.stderr)
+			}
+		})
+		t.Run("run/"+sig.String(), func(t *testing.T) {
+			s := startCommand(t, "run", "--", "sh", "-c", `echo "$KUBECONFIG"; test "$VLLM_KUBE_CONTEXT" = vllm-local && exec sleep 100`)
+			if len(s.children) != 4 {
+				t.Errorf("children = %v, want the three components and sleep", s.children)
+			}
+			_ = s.cmd.Process.Signal(sig)
+			if code := s.waitGone(t); code != 128+int(sig) {
+				t.Errorf("run exited %d after %v, want %d (the child's); stderr:\n%s", code, sig, 128+int(sig), s.stderr)
+			}
+		})
+	}
+}
+
+func TestEtcdKilledUnderAPIServerFailsRun(t *testing.T) {
+	s := startCommand(t, "run", "--", "sh", "-c", `echo "$KUBECONFIG"; exec sleep 100`)
+	etcd := 0
+	for pid, name := range s.children {
+		if name == "etcd" {
+			etcd = pid
+		}
+	}
+	if etcd == 0 {
+		t.Fatalf("no etcd among children %v", s.children)
+	}
+	t0 := time.Now()
+	_ = syscall.Kill(etcd, syscall.SIGKILL)
+	code := s.waitGone(t)
+	if code == 0 {
+		t.Errorf("run exited 0 although etcd died")
+	}
+	if !strings.Contains(s.stderr.String(), "etcd exited: signal: killed") {
+		t.Errorf("stderr does not name etcd's exit:\n%s", s.stderr)
+	}
+	// The line the README's failure table is built from (see test/faults).
+	for _, line := range strings.Split(s.stderr.String(), "\n") {
+		if strings.Contains(line, "etcd exited") {
+			t.Logf("FAULT etcd killed under kube-apiserver | %s | %.1f", strings.TrimSpace(line), time.Since(t0).Seconds())
+			break
+		}
+	}
+}
