@@ -17,8 +17,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,7 +68,7 @@ func run(m *testing.M) int {
 		{"VLLM_KUBE_CONTEXT", "the kubeconfig context to use (never the current-context)"},
 	} {
 		if os.Getenv(v.name) == "" {
-			narrate("%s is not set: it must name %s; `go run ./cmd/vllm-local run -- go test -tags integration ./test/...` sets both", v.name, v.why)
+			narrate("%s is not set: it must name %s; `go run ./cmd/vllm-local run -- go test -tags integration ./test` sets both", v.name, v.why)
 			return 2
 		}
 	}
@@ -94,6 +97,7 @@ func run(m *testing.M) int {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	startTests := onSignal(cancel, tmp)
 	if err := prepareBootstrap(ctx, tmp); err != nil {
 		narrate("%v", err)
 		return 2
@@ -107,8 +111,16 @@ func run(m *testing.M) int {
 		return 2
 	}
 	narrate("ready in %.1fs; running the tests", time.Since(start).Seconds())
+	if !startTests() {
+		return 1 // a signal came during setup
+	}
 	code := m.Run()
-	if left := leftovers(); len(left) > 0 {
+	left, err := leftovers()
+	if err != nil {
+		narrate("FAIL: cannot check that this run left no models behind: %v", err)
+		return 1
+	}
+	if len(left) > 0 {
 		narrate("FAIL: this run left models behind: %v", left)
 		return 1
 	}
@@ -118,12 +130,16 @@ func run(m *testing.M) int {
 
 // leftovers lists the models of this run still in the cluster after every
 // test's cleanup: the suite promises to leave a shared cluster as it was.
-func leftovers() []string {
+func leftovers() ([]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
+	return leftoversIn(ctx)
+}
+
+func leftoversIn(ctx context.Context) ([]string, error) {
 	models, err := suite.catalog.List(ctx)
 	if err != nil {
-		return []string{"(list models: " + err.Error() + ")"}
+		return nil, err
 	}
 	var left []string
 	for _, m := range models {
@@ -131,7 +147,55 @@ func leftovers() []string {
 			left = append(left, m.Name)
 		}
 	}
-	return left
+	return left, nil
+}
+
+// onSignal handles SIGINT and SIGTERM (Ctrl-C, or vllm-local forwarding
+// one), which would otherwise kill the binary before its deferred cleanup.
+// During setup the signal cancels the setup context, so setup fails and the
+// temp dir goes with the deferred cleanup. Once the tests run (the returned
+// func, called before m.Run, says whether they may start), the signal
+// deletes this run's models within a short bound, removes the temp dir and
+// exits 128+signal.
+func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() bool) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var mu sync.Mutex
+	signalled, testsRunning := false, false
+	go func() {
+		sig := <-ch
+		mu.Lock()
+		signalled = true
+		running := testsRunning
+		mu.Unlock()
+		cancelSetup()
+		if !running {
+			narrate("%v received during setup: stopping", sig)
+			return
+		}
+		// vllm-local gives the command 10s after forwarding a signal.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		left, err := leftoversIn(ctx)
+		for _, name := range left {
+			if derr := suite.catalog.Delete(ctx, name); derr != nil {
+				err = derr
+			}
+		}
+		_ = os.RemoveAll(tmp)
+		if err != nil {
+			narrate("%v received: removed %s; could not delete this run's models: %v", sig, tmp, err)
+		} else {
+			narrate("%v received: deleted this run's models %v, removed %s", sig, left, tmp)
+		}
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
+	return func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		testsRunning = !signalled
+		return testsRunning
+	}
 }
 
 // coverDir is where a -cover binary started by the suite should write: the
@@ -165,6 +229,9 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 	args = append(args, "github.com/efortin/vllm-chill/cmd/vllm-bootstrap")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = suite.root
+	// go's work dir goes inside tmp: a go build ended by a signal would
+	// leave its go-build* dir in TMPDIR.
+	cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build the bootstrap CLI (go %s): %v\n%s", strings.Join(args, " "), err, out)
 	}
