@@ -15,7 +15,7 @@ var internalTasks = []string{"k3d:create", "k3d:crd", "k3d:install", "k3d:models
 var publicTasks = []string{
 	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
-	"local:binaries", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
+	"local:binaries", "local:up", "local:test:integration", "local:test:integration:concurrent", "local:coverage:all", "local:bench",
 	"test:integration", "test:integration:coverage", "test:all", "test:coverage:all",
 	"dagger:check",
 }
