@@ -1,0 +1,116 @@
+//go:build integration
+
+package faults
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/efortin/vllm-chill/pkg/controlplane"
+)
+
+// apiServerKillBound is how long the suite may take to fail once its API
+// server is gone: every call fails at once (connection refused), the watch
+// test gives up after its own 30s wait at most.
+const apiServerKillBound = 60 * time.Second
+
+// TestAPIServerKilledDuringSuite kills kube-apiserver (SIGKILL) once the
+// integration suite has finished its setup and runs its tests: the suite
+// must fail within the bound, naming what failed, and the control plane must
+// still stop cleanly.
+func TestAPIServerKilledDuringSuite(t *testing.T) {
+	tmp := t.TempDir()
+	bin := buildSuite(t, tmp)
+
+	cp := &controlplane.ControlPlane{}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := cp.Start(ctx); err != nil {
+		t.Fatalf("start the control plane: %v", err)
+	}
+	pids, dir := cp.PIDs(), cp.Dir()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			if err := cp.Stop(context.Background()); err != nil {
+				t.Errorf("stop the control plane after the kill: %v", err)
+			}
+		}
+	}
+	defer stop()
+
+	suiteTmp := filepath.Join(tmp, "suite-tmp")
+	if err := os.Mkdir(suiteTmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, filepath.Join(root, "test"), caseEnv(suiteTmp,
+		"KUBECONFIG="+cp.KubeconfigPath(),
+		"VLLM_KUBE_CONTEXT="+controlplane.ContextName,
+		"VLLM_BOOTSTRAP_BIN="+filepath.Join(tmp, "vllm-bootstrap"),
+	), bin, "-test.count=1", "-test.timeout=5m")
+	r.waitOutput(t, "suite: ready", 2*time.Minute)
+	seen := descendants(r.cmd.Process.Pid)
+
+	apiserver := pids["kube-apiserver"]
+	if err := syscall.Kill(apiserver, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill kube-apiserver (pid %d): %v", apiserver, err)
+	}
+	code, took := r.wait(t, apiServerKillBound)
+	out := r.out.String()
+	t.Logf("suite exited %d %.1fs after kube-apiserver was killed; last lines:\n%s", code, took.Seconds(), tail(out, 20))
+	if code == 0 {
+		t.Errorf("the suite passed although its API server was killed")
+	}
+	// What the user sees: which test failed, and that the server is unreachable.
+	failed := lineWith(out, "--- FAIL:")
+	refused := lineWith(out, "connection refused")
+	if failed == "" || refused == "" || !strings.Contains(out, "suite: FAIL: cannot check") {
+		t.Errorf("output names no failed test (%q), no refused connection (%q) or no failed cleanup check", failed, refused)
+	}
+	select {
+	case <-cp.Failed():
+		if err := cp.Err(); err == nil || !strings.Contains(err.Error(), "kube-apiserver exited") {
+			t.Errorf("control plane error = %v, want kube-apiserver's exit", err)
+		}
+	default:
+		t.Errorf("the control plane did not report kube-apiserver's exit")
+	}
+
+	stop()
+	for name, pid := range pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("%s (pid %d) still exists after Stop", name, pid)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("control plane temp dir %s left behind", dir)
+	}
+	assertNothingLeft(t, seen, suiteTmp)
+	fault(t, "kube-apiserver killed during the suite", failed+" ... "+lineWith(out, "suite: FAIL"), took)
+}
+
+// buildSuite compiles the integration suite and the bootstrap CLI once into
+// dir, so the timed part is the run alone.
+func buildSuite(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "integration.test")
+	for _, args := range [][]string{
+		{"test", "-c", "-tags", "integration", "-o", bin, "./test"},
+		{"build", "-o", filepath.Join(dir, "vllm-bootstrap"), "./cmd/vllm-bootstrap"},
+	} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return bin
+}
