@@ -20,10 +20,10 @@ var commands = map[string]command{
 	// The commands below wait for readiness first: on a freshly started
 	// cluster they are often the first call, and a bounded wait with a
 	// clear message beats a connection-refused error.
-	"install-crds": {[]string{"DIR"}, func(ctx context.Context, b *bootstrap.Bootstrapper, args []string, _ bootstrap.SetupOptions) error {
+	"install-crds": {[]string{"PATH"}, func(ctx context.Context, b *bootstrap.Bootstrapper, args []string, _ bootstrap.SetupOptions) error {
 		return b.Setup(ctx, bootstrap.SetupOptions{CRDs: args[0]})
 	}},
-	"apply": {[]string{"DIR"}, func(ctx context.Context, b *bootstrap.Bootstrapper, args []string, _ bootstrap.SetupOptions) error {
+	"apply": {[]string{"PATH"}, func(ctx context.Context, b *bootstrap.Bootstrapper, args []string, _ bootstrap.SetupOptions) error {
 		return b.Setup(ctx, bootstrap.SetupOptions{Models: args[0]})
 	}},
 	"namespace": {[]string{"NAME"}, func(ctx context.Context, b *bootstrap.Bootstrapper, args []string, _ bootstrap.SetupOptions) error {

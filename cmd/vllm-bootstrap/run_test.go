@@ -53,7 +53,7 @@ func runCLI(env map[string]string, args ...string) result {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"setup", "--help"}} {
 		r := runCLI(nil, args...)
-		if r.code != exitOK || !strings.Contains(r.stdout, "Usage: vllm-bootstrap") || !strings.Contains(r.stdout, "install-crds DIR") {
+		if r.code != exitOK || !strings.Contains(r.stdout, "Usage: vllm-bootstrap") || !strings.Contains(r.stdout, "install-crds PATH") {
 			t.Errorf("%v: code %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
 		}
 	}
@@ -69,7 +69,7 @@ func TestUsageErrors(t *testing.T) {
 		{nil, "no command given"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"--bogus", "wait"}, "bogus"},
-		{[]string{"apply"}, "apply takes 1 argument(s) [DIR], got 0"},
+		{[]string{"apply"}, "apply takes 1 argument(s) [PATH], got 0"},
 		{[]string{"wait", "extra"}, "wait takes 0 argument(s)"},
 		{[]string{"--timeout", "0s", "wait"}, "--timeout must be positive"},
 		{[]string{"--timeout", "soon", "wait"}, "invalid value"},

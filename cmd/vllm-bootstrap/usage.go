@@ -7,8 +7,10 @@ context is always explicit: the kubeconfig's current-context is never used.
 
 Commands:
   wait                wait until the API server is ready and accepts the credentials
-  install-crds DIR    server-side apply every CRD in DIR, wait until Established and served
-  apply DIR           server-side apply every manifest in DIR (strict field validation)
+  install-crds PATH   server-side apply every CRD in PATH (file or directory), wait
+                      until Established and served
+  apply PATH          server-side apply every manifest in PATH (file or directory;
+                      strict field validation)
   namespace NAME      create namespace NAME if it does not exist
   setup               wait, install-crds, namespace (if --namespace), apply, in that order
   help                print this help

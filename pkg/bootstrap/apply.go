@@ -49,10 +49,10 @@ func actionFor(existed bool, before, after string) Action {
 }
 
 // ApplyDir server-side applies every manifest in dir (sorted *.yaml/*.yml,
-// in file order) with strict field validation. Namespaced objects without
+// in file order; dir may also be a single file) with strict field validation. Namespaced objects without
 // a namespace go to Options.Namespace.
 func (b *Bootstrapper) ApplyDir(ctx context.Context, dir string) ([]Result, error) {
-	docs, err := manifest.ReadDir(dir)
+	docs, err := manifest.Read(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -24,12 +24,13 @@ type crdTarget struct {
 	GroupVersions []string // e.g. "vllm.sir-alfred.io/v1alpha1", served versions only
 }
 
-// InstallCRDs server-side applies every CustomResourceDefinition in dir,
+// InstallCRDs server-side applies every CustomResourceDefinition in dir (a
+// directory or a single file),
 // then waits (bounded by Options.Timeout) until each is Established, its
 // names are accepted, and every served version lists it in discovery. A
 // document that is not a CRD is refused before anything is applied.
 func (b *Bootstrapper) InstallCRDs(ctx context.Context, dir string) error {
-	read, err := manifest.ReadDir(dir)
+	read, err := manifest.Read(dir)
 	if err != nil {
 		return err
 	}

@@ -82,6 +82,15 @@ func Parse(name string, data []byte) ([]Document, error) {
 	return out, nil
 }
 
+// Read reads path as ReadDir does when it is a directory, else as ReadFile,
+// so a command can take one manifest or a directory of them, as kubectl does.
+func Read(path string) ([]Document, error) {
+	if info, err := os.Stat(path); err == nil && !info.IsDir() {
+		return ReadFile(path)
+	}
+	return ReadDir(path)
+}
+
 // ReadDir reads every *.yaml and *.yml file of dir (not recursive), in name
 // order. A missing directory and a directory without manifests are errors.
 func ReadDir(dir string) ([]Document, error) {

@@ -142,3 +142,18 @@ func TestReadRepoManifests(t *testing.T) {
 		}
 	}
 }
+
+// Read takes a file or a directory, so commands accept either.
+func TestReadFileOrDir(t *testing.T) {
+	file, err := Read("../../manifests/models/qwen3-coder.yaml")
+	if err != nil || len(file) != 1 || file[0].Object.GetName() != "qwen3-coder-30b-fp8" {
+		t.Fatalf("Read(file) = %d docs, %v; want the qwen3-coder model", len(file), err)
+	}
+	dir, err := Read("../../manifests/models")
+	if err != nil || len(dir) != 2 {
+		t.Fatalf("Read(dir) = %d docs, %v; want 2 models", len(dir), err)
+	}
+	if _, err := Read("../../manifests/no-such-dir"); err == nil || !strings.Contains(err.Error(), "no-such-dir") {
+		t.Fatalf("Read(missing) error %v does not name the path", err)
+	}
+}
