@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +33,17 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	vllmLocal = filepath.Join(dir, "vllm-local")
-	if out, err := exec.Command("go", "build", "-o", vllmLocal, ".").CombinedOutput(); err != nil {
+	args := []string{"build", "-o", vllmLocal}
+	// When this run measures coverage, the binary under test measures too and
+	// writes next to the test's own data: it is the code these tests exercise.
+	flag.Parse()
+	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
+		if abs, err := filepath.Abs(f.Value.String()); err == nil {
+			args = append(args, "-cover", "-covermode=atomic", "-coverpkg=github.com/efortin/vllm-chill/...")
+			os.Setenv("GOCOVERDIR", abs)
+		}
+	}
+	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		os.Exit(1)
 	}
