@@ -134,6 +134,7 @@ func ecKeyPEM(key *ecdsa.PrivateKey) ([]byte, error) {
 func (p *pki) writeFiles(dir string) (map[string]string, error) {
 	files := map[string][]byte{
 		"ca.crt":        p.CA.CertPEM,
+		"ca.key":        p.CA.KeyPEM, // for tests that mint their own client certs (CAFiles)
 		"apiserver.crt": p.Serving.CertPEM,
 		"apiserver.key": p.Serving.KeyPEM,
 		"sa.key":        p.SAKeyPEM,

@@ -270,6 +270,13 @@ func (cp *ControlPlane) RESTConfig() *rest.Config { return rest.CopyConfig(cp.co
 // Dir is the temp dir holding data, certs and kubeconfigs; Stop removes it.
 func (cp *ControlPlane) Dir() string { return cp.dir }
 
+// CAFiles are the paths of the CA certificate and key that sign every client
+// certificate the API server trusts, so a test can mint its own (an expired
+// one, say). They live in Dir and go with it.
+func (cp *ControlPlane) CAFiles() (cert, key string) {
+	return cp.layout.files["ca.crt"], cp.layout.files["ca.key"]
+}
+
 // APIServerURL is the https URL of kube-apiserver on 127.0.0.1.
 func (cp *ControlPlane) APIServerURL() string { return cp.layout.apiServerURL() }
 
