@@ -75,7 +75,7 @@ func TestFailingPartStillLeavesEveryReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("summary.txt:\n%s", summary)
-	for _, want := range []string{"unit         PASS", "integration  FAIL", "integration part failed", "result: FAIL",
+	for _, want := range []string{"unit         PASS", "integration  FAIL", "integration part failed", "result: FAIL", "tests: 1 passed, 1 failed, 0 skipped",
 		"example.com/throwaway/lib", "example.com/throwaway/notests"} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)

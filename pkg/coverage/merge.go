@@ -51,6 +51,11 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 		if err := prof.WriteFile(filepath.Join(o.Out, PartProfile(p.Name))); err != nil {
 			return nil, err
 		}
+		counts, err := CountJUnit(filepath.Join(o.Out, p.Name+"-junit.xml"))
+		if err != nil {
+			return nil, err
+		}
+		s.Tests = s.Tests.Add(counts)
 		s.Parts = append(s.Parts, PartSummary{Result: *res, Profile: prof})
 	}
 

@@ -19,6 +19,8 @@ type Summary struct {
 	Out      string
 	Parts    []PartSummary
 	Combined *Profile
+	// Tests sums the test cases of every part's JUnit report.
+	Tests Counts
 	// Missing lists packages of the module with Go files but no coverage
 	// block: either they have no statements or their data never arrived.
 	Missing []string
@@ -138,5 +140,7 @@ func (s *Summary) Render() string {
 	} else {
 		sb.WriteString("result: PASS (every part passed; combined total not below either part)\n")
 	}
+	// Last, the plain closing line CI systems read for the number of tests.
+	sb.WriteString("tests: " + s.Tests.String() + "\n")
 	return sb.String()
 }
