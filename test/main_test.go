@@ -32,7 +32,11 @@ import (
 
 	"github.com/efortin/vllm-chill/pkg/bootstrap"
 	"github.com/efortin/vllm-chill/pkg/catalog"
+	"github.com/efortin/vllm-chill/pkg/coverage"
 )
+
+// module is the Go module under test; coverage counts its every package.
+const module = "github.com/efortin/vllm-chill"
 
 // suite is what TestMain prepares once for every test.
 var suite struct {
@@ -85,7 +89,7 @@ func run(m *testing.M) int {
 	}
 	suite.root = root
 	suite.runID = randomID()
-	suite.coverDir = coverDir()
+	suite.coverDir = coverage.BinaryDir()
 	narrate("run %s against context %q (kubeconfig %s)", suite.runID, suite.context, suite.kubeconfig)
 
 	tmp, err := os.MkdirTemp("", "vllm-suite-")
@@ -198,19 +202,6 @@ func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() boo
 	}
 }
 
-// coverDir is where a -cover binary started by the suite should write: the
-// test binary's own -test.gocoverdir first, so the CLI's coverage lands next
-// to the suite's. GOCOVERDIR comes second because `go test -coverprofile`
-// points it at a temp dir of its own that is thrown away.
-func coverDir() string {
-	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
-		if abs, err := filepath.Abs(f.Value.String()); err == nil {
-			return abs
-		}
-	}
-	return os.Getenv("GOCOVERDIR")
-}
-
 // prepareBootstrap finds or builds the bootstrap CLI. It is built with
 // -cover only when coverage is being collected: otherwise a covered binary
 // only prints a warning about GOCOVERDIR on every run.
@@ -224,9 +215,9 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 	suite.bootstrap = filepath.Join(tmp, "vllm-bootstrap")
 	args := []string{"build", "-o", suite.bootstrap}
 	if suite.coverDir != "" {
-		args = append(args, "-cover", "-covermode=atomic", "-coverpkg=github.com/efortin/vllm-chill/...")
+		args = append(args, coverage.BuildFlags(module)...)
 	}
-	args = append(args, "github.com/efortin/vllm-chill/cmd/vllm-bootstrap")
+	args = append(args, module+"/cmd/vllm-bootstrap")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = suite.root
 	// go's work dir goes inside tmp: a go build ended by a signal would

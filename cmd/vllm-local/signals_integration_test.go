@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/pkg/coverage"
 )
 
 // bound is how long any signal or fault may take to end a run, cleanup included.
@@ -37,11 +38,9 @@ func TestMain(m *testing.M) {
 	// When this run measures coverage, the binary under test measures too and
 	// writes next to the test's own data: it is the code these tests exercise.
 	flag.Parse()
-	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
-		if abs, err := filepath.Abs(f.Value.String()); err == nil {
-			args = append(args, "-cover", "-covermode=atomic", "-coverpkg=github.com/efortin/vllm-chill/...")
-			os.Setenv("GOCOVERDIR", abs)
-		}
+	if dir := coverage.BinaryDir(); dir != "" {
+		args = append(args, coverage.BuildFlags("github.com/efortin/vllm-chill")...)
+		os.Setenv("GOCOVERDIR", dir)
 	}
 	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
 		os.Stderr.Write(out)

@@ -168,10 +168,9 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 		"--format", "testname",
 		"--",
 		"-count=1",
-		"-covermode=atomic",
-		"-coverpkg="+o.Module+"/...",
 		"-coverprofile="+o.gotestProfile(p.Name),
 	)
+	args = append(args, BuildFlags(o.Module)...)
 	if p.Tags != "" {
 		args = append(args, "-tags", p.Tags)
 	}

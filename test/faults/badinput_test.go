@@ -12,7 +12,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
-	"flag"
 	"fmt"
 	"math/big"
 	"os"
@@ -30,6 +29,7 @@ import (
 	"github.com/efortin/vllm-chill/pkg/bootstrap/bootstraptest"
 	"github.com/efortin/vllm-chill/pkg/catalog"
 	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/pkg/coverage"
 	"github.com/efortin/vllm-chill/pkg/manifest"
 )
 
@@ -58,26 +58,9 @@ func TestBadInput(t *testing.T) {
 	tmp := t.TempDir()
 	bin := buildBootstrapCLI(t, tmp)
 
-	cp := &controlplane.ControlPlane{}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	if err := cp.Start(ctx); err != nil {
-		t.Fatalf("start the control plane: %v", err)
-	}
-	pids, cpDir := cp.PIDs(), cp.Dir()
-	defer func() {
-		if err := cp.Stop(context.Background()); err != nil {
-			t.Errorf("stop the control plane: %v", err)
-		}
-		for name, pid := range pids {
-			if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-				t.Errorf("%s (pid %d) still exists after Stop", name, pid)
-			}
-		}
-		if _, err := os.Stat(cpDir); !os.IsNotExist(err) {
-			t.Errorf("control plane temp dir %s left behind", cpDir)
-		}
-	}()
+	cp, stop := startControlPlane(t)
+	defer stop()
+	pids := cp.PIDs()
 	kc := cp.KubeconfigPath()
 	global := []string{"--kubeconfig", kc, "--context", controlplane.ContextName}
 
@@ -267,7 +250,7 @@ func runCLI(t *testing.T, bin, runTmp string, keep map[string]int, args ...strin
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = root
 	cmd.Env = caseEnv(runTmp)
-	if dir := coverDir(); dir != "" {
+	if dir := coverage.BinaryDir(); dir != "" {
 		cmd.Env = append(cmd.Env, "GOCOVERDIR="+dir)
 	}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -319,8 +302,8 @@ func buildBootstrapCLI(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "vllm-bootstrap")
 	args := []string{"build", "-o", bin}
-	if coverDir() != "" {
-		args = append(args, "-cover", "-covermode=atomic", "-coverpkg=github.com/efortin/vllm-chill/...")
+	if coverage.BinaryDir() != "" {
+		args = append(args, coverage.BuildFlags("github.com/efortin/vllm-chill")...)
 	}
 	args = append(args, "./cmd/vllm-bootstrap")
 	cmd := exec.Command("go", args...)
@@ -329,19 +312,6 @@ func buildBootstrapCLI(t *testing.T, dir string) string {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return bin
-}
-
-// coverDir is where a -cover binary started here writes, found as the
-// suite's test/main_test.go finds it: -test.gocoverdir first (go test
-// -coverprofile points GOCOVERDIR at a temp dir it throws away), then
-// GOCOVERDIR.
-func coverDir() string {
-	if f := flag.Lookup("test.gocoverdir"); f != nil && f.Value.String() != "" {
-		if abs, err := filepath.Abs(f.Value.String()); err == nil {
-			return abs
-		}
-	}
-	return os.Getenv("GOCOVERDIR")
 }
 
 // fixture is one invalid fixture of manifests/test-assets.
