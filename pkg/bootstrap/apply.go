@@ -57,7 +57,7 @@ func (b *Bootstrapper) ApplyDir(ctx context.Context, dir string) ([]Result, erro
 		return nil, err
 	}
 	done := b.progress.step()
-	results, err := b.applyDocs(ctx, locate(docs))
+	results, err := b.applyDocs(ctx, docs)
 	if err != nil {
 		return results, err
 	}
@@ -65,10 +65,10 @@ func (b *Bootstrapper) ApplyDir(ctx context.Context, dir string) ([]Result, erro
 	return results, nil
 }
 
-func (b *Bootstrapper) applyDocs(ctx context.Context, docs []located) ([]Result, error) {
+func (b *Bootstrapper) applyDocs(ctx context.Context, docs []manifest.Document) ([]Result, error) {
 	results := make([]Result, 0, len(docs))
 	for _, d := range docs {
-		r, _, err := b.apply(ctx, d.Object, d.Where)
+		r, _, err := b.apply(ctx, d.Object, d.Where())
 		if err != nil {
 			return results, err
 		}

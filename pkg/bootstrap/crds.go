@@ -30,16 +30,15 @@ type crdTarget struct {
 // names are accepted, and every served version lists it in discovery. A
 // document that is not a CRD is refused before anything is applied.
 func (b *Bootstrapper) InstallCRDs(ctx context.Context, dir string) error {
-	read, err := manifest.Read(dir)
+	docs, err := manifest.Read(dir)
 	if err != nil {
 		return err
 	}
-	docs := locate(read)
 	targets := make([]crdTarget, 0, len(docs))
 	for _, d := range docs {
 		t, err := targetOf(d.Object)
 		if err != nil {
-			return fmt.Errorf("install CRDs from %s: %w", d.Where, err)
+			return fmt.Errorf("install CRDs from %s: %w", d.Where(), err)
 		}
 		targets = append(targets, t)
 	}

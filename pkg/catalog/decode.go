@@ -79,7 +79,7 @@ func loadDocs(docs []manifest.Document) ([]*v1alpha1.VLLMModel, error) {
 	var errs []error
 	for i, m := range models {
 		if fe := Validate(m); len(fe) > 0 {
-			errs = append(errs, docError("validate model", docs, i, FieldErrors(fe)))
+			errs = append(errs, docs[i].Wrap("validate model", FieldErrors(fe)))
 		}
 	}
 	return models, errors.Join(errs...)
@@ -91,7 +91,7 @@ func decodeDocs(docs []manifest.Document) ([]*v1alpha1.VLLMModel, error) {
 	for i, d := range docs {
 		m, err := FromObject(d.Object.Object)
 		if err != nil {
-			errs = append(errs, docError("decode model", docs, i, err))
+			errs = append(errs, docs[i].Wrap("decode model", err))
 			continue
 		}
 		models = append(models, m)
@@ -100,18 +100,6 @@ func decodeDocs(docs []manifest.Document) ([]*v1alpha1.VLLMModel, error) {
 		return nil, errors.Join(errs...)
 	}
 	return models, nil
-}
-
-// docError names the document; a file read alone gives no count, so count
-// the documents that came from the same file.
-func docError(op string, docs []manifest.Document, i int, err error) error {
-	count := 0
-	for _, d := range docs {
-		if d.File == docs[i].File {
-			count++
-		}
-	}
-	return &manifest.Error{Op: op, File: docs[i].File, Index: docs[i].Index, Count: count, Err: err}
 }
 
 // FromObject strictly converts one decoded JSON object (as a YAML or JSON

@@ -27,12 +27,27 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	where := fmt.Sprintf("%s %q", e.Op, e.File)
-	if e.Index >= 0 && e.Count > 1 {
+	return e.Op + " " + where(e.File, e.Index, e.Count) + ": " + e.Err.Error()
+}
+
+// Wrap names the document in err, as the errors of this package do.
+func (d Document) Wrap(op string, err error) *Error {
+	return &Error{Op: op, File: d.File, Index: d.Index, Count: d.Count, Err: err}
+}
+
+// Where names the document the way this package's errors do, so a failure
+// after reading (an apply the server refused) points at the same place.
+func (d Document) Where() string { return where(d.File, d.Index, d.Count) }
+
+// where is the quoted file, plus "document N of M" when the file holds
+// several documents (index -1: the whole file).
+func where(file string, index, count int) string {
+	w := fmt.Sprintf("%q", file)
+	if index >= 0 && count > 1 {
 		// Humans count documents from 1; Index stays 0-based for code.
-		where += fmt.Sprintf(" document %d of %d", e.Index+1, e.Count)
+		w += fmt.Sprintf(" document %d of %d", index+1, count)
 	}
-	return where + ": " + e.Err.Error()
+	return w
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -26,6 +26,8 @@ type Document struct {
 	File string
 	// Index is the 0-based position among the file's non-empty documents.
 	Index int
+	// Count is how many non-empty documents the file holds.
+	Count int
 	// Object is the document as the API server would see it.
 	Object *unstructured.Unstructured
 	// Raw is the document converted to JSON.
@@ -74,7 +76,7 @@ func Parse(name string, data []byte) ([]Document, error) {
 			errs = append(errs, &Error{Op: "read manifest", File: name, Index: i, Count: len(docs), Err: d.err})
 			continue
 		}
-		out = append(out, Document{File: name, Index: i, Object: &unstructured.Unstructured{Object: d.obj}, Raw: d.raw})
+		out = append(out, Document{File: name, Index: i, Count: len(docs), Object: &unstructured.Unstructured{Object: d.obj}, Raw: d.raw})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -157,3 +157,23 @@ func TestReadFileOrDir(t *testing.T) {
 		t.Fatalf("Read(missing) error %v does not name the path", err)
 	}
 }
+
+// Where names a document as this package's errors do, so later steps (an
+// apply the server refused) point at the same place.
+func TestDocumentWhere(t *testing.T) {
+	two, err := Parse("a.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := Parse("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: z}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := append(two, one...)
+	want := []string{`"a.yaml" document 1 of 2`, `"a.yaml" document 2 of 2`, `"b.yaml"`}
+	for i := range want {
+		if got := docs[i].Where(); got != want[i] {
+			t.Errorf("%d: got %s, want %s", i, got, want[i])
+		}
+	}
+}

@@ -45,16 +45,12 @@ func LoadDir(dir string) ([]*apiextensionsv1.CustomResourceDefinition, error) {
 }
 
 func load(docs []manifest.Document) ([]*apiextensionsv1.CustomResourceDefinition, error) {
-	counts := map[string]int{}
-	for _, d := range docs {
-		counts[d.File]++
-	}
 	var crds []*apiextensionsv1.CustomResourceDefinition
 	var errs []error
 	for _, d := range docs {
 		crd, err := Check(d.Object.Object)
 		if err != nil {
-			errs = append(errs, &manifest.Error{Op: "check CRD", File: d.File, Index: d.Index, Count: counts[d.File], Err: err})
+			errs = append(errs, d.Wrap("check CRD", err))
 			continue
 		}
 		crds = append(crds, crd)
