@@ -1,6 +1,9 @@
 package main
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // becomeSubreaper makes orphans of the command (say, a test binary whose go
 // command died) our children instead of PID 1's, which on these machines
@@ -19,5 +22,23 @@ func reapGroup(pgid int) {
 		if pid <= 0 || err != nil {
 			return // ECHILD: nothing of that group left
 		}
+	}
+}
+
+// waitGroup reaps members of process group pgid as they exit, until none of
+// our children is left in it (true) or deadline passes (false).
+func waitGroup(pgid int, deadline time.Time) bool {
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-pgid, &ws, syscall.WNOHANG, nil)
+		switch {
+		case err != nil:
+			return true // ECHILD: the group is empty
+		case pid > 0:
+			continue // reaped one; look again at once
+		case time.Now().After(deadline):
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

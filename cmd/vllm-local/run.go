@@ -15,8 +15,9 @@ import (
 	"github.com/efortin/vllm-chill/pkg/controlplane"
 )
 
-// childGrace is how long the command gets to exit after a forwarded signal
-// (or after the control plane failed) before its process group is killed.
+// childGrace is how long the command and everything in its process group
+// get to exit after a forwarded signal (or after the control plane failed)
+// before what is left of the group is killed.
 const childGrace = 10 * time.Second
 
 // signals tracks SIGINT/SIGTERM for run: before the command starts a signal
@@ -106,17 +107,18 @@ func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Wr
 	var cpErr error
 	select {
 	case <-done:
+		// The command ended on its own: whatever it left in its group is a
+		// stray and goes at once.
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		reapGroup(pgid)
 	case <-cp.Failed():
 		cpErr = cp.Err()
 		fmt.Fprintf(stderr, "vllm-local: %v\nvllm-local: stopping %s\n", cpErr, argv[0])
 		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		waitOrKill(pgid, done)
+		drainGroup(pgid, done, time.Now().Add(childGrace), argv[0], stderr)
 	case <-sig.got:
-		waitOrKill(pgid, done)
+		drainGroup(pgid, done, time.Now().Add(childGrace), argv[0], stderr)
 	}
-	// Whatever the command left in its group goes too, and is reaped.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	reapGroup(pgid)
 
 	code := cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -125,7 +127,9 @@ func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Wr
 	if cpErr != nil && code == 0 {
 		code = 1 // the command passed, but against a control plane that broke under it
 	}
-	return code
+	// A run a signal stopped says so (130/143) whatever the command made of
+	// it: go test turns the suite's SIGINT exit into a plain 1.
+	return sig.exitCode(code)
 }
 
 // goTmpDir points the go command's work dirs (GOTMPDIR) into the control
@@ -143,13 +147,27 @@ func goTmpDir(cp *controlplane.ControlPlane) (string, error) {
 	return "GOTMPDIR=" + dir, nil
 }
 
-func waitOrKill(pgid int, done <-chan error) {
+// drainGroup gives the whole process group, not just the command, until
+// deadline to exit after a signal: `go test` dies at once on SIGTERM while
+// its test binary is still deleting its models and temp dir, and killing the
+// group when go exits would cut that cleanup short. What is left at the
+// deadline is killed; everything is reaped.
+func drainGroup(pgid int, done <-chan error, deadline time.Time, name string, stderr io.Writer) {
 	select {
 	case <-done:
-	case <-time.After(childGrace):
+	case <-time.After(time.Until(deadline)):
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 		<-done
 	}
+	if !waitGroup(pgid, time.Now()) {
+		fmt.Fprintf(stderr, "vllm-local: %s exited; giving the rest of its process group up to %.1fs to finish\n",
+			filepath.Base(name), time.Until(deadline).Seconds())
+		if !waitGroup(pgid, deadline) {
+			fmt.Fprintf(stderr, "vllm-local: killing what is left of %s's process group\n", filepath.Base(name))
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		}
+	}
+	reapGroup(pgid)
 }
 
 // exitCode follows the shell convention 128+signal when a signal ended the run.

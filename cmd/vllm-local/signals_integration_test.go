@@ -170,6 +170,28 @@ func TestSignalStopsEverything(t *testing.T) {
 	}
 }
 
+// TestSignalLetsTheGroupFinish is `go test` under SIGTERM: the command (here
+// sh) dies at once, while a process it started in the same group (the test
+// binary) needs a moment to clean up. vllm-local must let it finish rather
+// than kill the group as soon as the command is gone.
+func TestSignalLetsTheGroupFinish(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "cleaned-up")
+	script := `echo "$KUBECONFIG"
+(trap 'sleep 0.5; touch "$MARKER"; exit 0' TERM; while :; do sleep 0.1; done) &
+wait`
+	s := startCommand(t, "run", "--", "sh", "-c", strings.ReplaceAll(script, "$MARKER", marker))
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	if code := s.waitGone(t); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("run exited %d after SIGTERM, want %d (the command's); stderr:\n%s", code, 128+int(syscall.SIGTERM), s.stderr)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("the command's group was killed before its cleanup finished: %v; stderr:\n%s", err, s.stderr)
+	}
+	if want := "vllm-local: sh exited; giving the rest of its process group up to"; !strings.Contains(s.stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, s.stderr)
+	}
+}
+
 func TestEtcdKilledUnderAPIServerFailsRun(t *testing.T) {
 	s := startCommand(t, "run", "--", "sh", "-c", `echo "$KUBECONFIG"; exec sleep 100`)
 	etcd := 0
