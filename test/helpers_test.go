@@ -150,6 +150,7 @@ func runBootstrap(ctx context.Context, args ...string) cliResult {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, suite.bootstrap, full...)
+	cmd.WaitDelay = time.Second // a cancelled CLI never holds the suite on its pipes
 	cmd.Env = os.Environ()
 	if suite.coverDir != "" {
 		cmd.Env = append(cmd.Env, "GOCOVERDIR="+suite.coverDir)

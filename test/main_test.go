@@ -164,6 +164,10 @@ func leftoversIn(ctx context.Context) ([]string, error) {
 func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() bool) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	// go test dies at once on SIGTERM, closing the pipe our output goes
+	// through; a write to it would then kill us with SIGPIPE before the
+	// cleanup below is done. Notified, such a write only fails.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	var mu sync.Mutex
 	signalled, testsRunning := false, false
 	go func() {
@@ -223,6 +227,9 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 	// go's work dir goes inside tmp: a go build ended by a signal would
 	// leave its go-build* dir in TMPDIR.
 	cmd.Env = append(os.Environ(), "GOTMPDIR="+tmp)
+	// A cancelled build returns at once, even while a compiler it started
+	// still holds the output pipe.
+	cmd.WaitDelay = time.Second
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("build the bootstrap CLI (go %s): %v\n%s", strings.Join(args, " "), err, out)
 	}
