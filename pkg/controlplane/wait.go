@@ -22,23 +22,19 @@ func (cp *ControlPlane) waitReady(ctx context.Context) error {
 		return fmt.Errorf("build client: %w", err)
 	}
 	t0 := time.Now()
-	etcd, apiserver, kcm := cp.procs[0], cp.procs[1], cp.procs[2]
-	if err := cp.waitFor(ctx, "kube-apiserver /readyz", []*process{etcd, apiserver}, func(ctx context.Context) error {
+	if err := cp.waitFor(ctx, "kube-apiserver /readyz", cp.procs, func(ctx context.Context) error {
 		_, err := cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
 		return err
 	}); err != nil {
 		return err
 	}
 	cp.readyz = time.Since(t0)
-	// kube-controller-manager gives up when the API server is not healthy
-	// within 10 s, which a loaded CI machine can exceed: start it once more.
-	if kcm.exited() {
-		if cp.Out != nil {
-			fmt.Fprintf(cp.Out, "kube-controller-manager exited before kube-apiserver was ready; restarting it\n")
-		}
-		if err := cp.launch(kcm.name); err != nil {
-			return err
-		}
+	// kube-controller-manager checks the API server's health once a second
+	// (and gives up after 10 s): started now, its first check passes, while
+	// started with the others it would wait for its next tick and compete
+	// for the CPU with the API server's own start.
+	if err := cp.launch("kube-controller-manager"); err != nil {
+		return err
 	}
 	err = cp.waitFor(ctx, "ServiceAccount default/default", cp.procs, func(ctx context.Context) error {
 		_, err := cs.CoreV1().ServiceAccounts("default").Get(ctx, "default", metav1.GetOptions{})
