@@ -40,6 +40,16 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	// up and bench take no arguments: one given by mistake (say, --help)
+	// must not start a control plane.
+	if (args[0] == "up" || args[0] == "bench") && len(args) > 1 {
+		if args[1] == "-h" || args[1] == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "vllm-local %s: takes no arguments, got %q\n%s", args[0], args[1:], usage)
+		return 2
+	}
 	switch args[0] {
 	case "up":
 		return up(stdout, stderr)
