@@ -149,6 +149,13 @@ func mergeRow(ctx context.Context, root string, stderr io.Writer) row {
 	if _, err := os.Stat(filepath.Join(src, "raw", "integration")); err != nil {
 		return row{"coverage merge", "n/a", "", "no coverage/raw data: run go tool task local:coverage:all first"}
 	}
+	if newer, err := newerSource(root, filepath.Join(src, "summary.txt")); err != nil || newer != "" {
+		why := "coverage/ predates a change to " + newer
+		if err != nil {
+			why = err.Error()
+		}
+		return row{"coverage merge", "n/a", "", why + ": run go tool task local:coverage:all first"}
+	}
 	tmp, err := os.MkdirTemp("", "vllm-bench-coverage-")
 	if err != nil {
 		return row{"coverage merge", "n/a", "", err.Error()}
@@ -165,6 +172,36 @@ func mergeRow(ctx context.Context, root string, stderr io.Writer) row {
 		return row{"coverage merge", took, "", "FAIL: " + err.Error()}
 	}
 	return row{"coverage merge", took, "", "(copy of coverage/raw)"}
+}
+
+// newerSource names a Go file or package directory of the module changed
+// after ref was written ("" when none is): coverage data from an older source
+// cannot be merged (the report reads source files that may be gone).
+func newerSource(root, ref string) (string, error) {
+	st, err := os.Stat(ref)
+	if err != nil {
+		return "", fmt.Errorf("no coverage summary (%v)", err)
+	}
+	newer := ""
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || newer != "" {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() && path != root && (strings.HasPrefix(name, ".") || name == "coverage" || name == "testdata") {
+			return filepath.SkipDir
+		}
+		// A package directory's time changes when a file in it is added or
+		// removed; the root's changes with every build output, so it is left out.
+		if path == root || (!d.IsDir() && !strings.HasSuffix(name, ".go")) {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().After(st.ModTime()) {
+			newer, _ = filepath.Rel(root, path)
+		}
+		return nil
+	})
+	return newer, err
 }
 
 // command runs a step in dir and returns its combined output.
