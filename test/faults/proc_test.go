@@ -102,13 +102,3 @@ func assertNothingLeft(t *testing.T, seen map[int]string, tmp string) {
 		t.Errorf("temp dir left behind in the run's TMPDIR: %s", filepath.Join(tmp, e.Name()))
 	}
 }
-
-// hasDescendant reports whether pid has a descendant named comm.
-func hasDescendant(pid int, comm string) bool {
-	for _, name := range descendants(pid) {
-		if name == comm {
-			return true
-		}
-	}
-	return false
-}

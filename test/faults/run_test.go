@@ -100,21 +100,6 @@ func (r *running) waitOutput(t *testing.T, sub string, d time.Duration) {
 	}
 }
 
-// waitProcess waits until the command has a descendant named comm.
-func (r *running) waitProcess(t *testing.T, comm string, d time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !hasDescendant(r.cmd.Process.Pid, comm) {
-		if r.exited() {
-			t.Fatalf("%s exited (%v) before it ran %s; output:\n%s", r.name, r.err, comm, r.out)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not run %s within %s; output:\n%s", r.name, comm, d, r.out)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // wait waits up to bound for the command to exit and returns its exit code
 // and how long it took; past the bound it fails the test after killing
 // everything the command had started.
