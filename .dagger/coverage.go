@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 
-	"dagger/vllm-chill/internal/dagger"
+	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
 
-	"github.com/efortin/vllm-chill/pkg/pipeline"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // merge runs the coverage tool's merge step over the parts' reports. It returns

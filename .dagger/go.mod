@@ -1,4 +1,4 @@
-module dagger/vllm-chill
+module github.com/efortin/vllm-chill/.dagger
 
 go 1.26.4
 
@@ -9,6 +9,6 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
-// The module imports plain packages of the repository (pkg/pipeline); dagger.json
+// The module imports plain packages of the repository (internal/pipeline); dagger.json
 // lists them under "include" so the engine uploads them next to .dagger.
 replace github.com/efortin/vllm-chill => ..

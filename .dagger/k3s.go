@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"dagger/vllm-chill/internal/dagger"
+	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
 
-	"github.com/efortin/vllm-chill/pkg/pipeline"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // kubeconfigInContainer is where test containers find the rewritten kubeconfig.

@@ -10,9 +10,9 @@ package main
 import (
 	"context"
 
-	"dagger/vllm-chill/internal/dagger"
+	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
 
-	"github.com/efortin/vllm-chill/pkg/pipeline"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // VllmChill is the containerized test pipeline of the vllm-chill repository.

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"sync"
 
-	"dagger/vllm-chill/internal/dagger"
+	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
 
-	"github.com/efortin/vllm-chill/pkg/pipeline"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // matrix runs the integration suite once per entry, all at the same time, each

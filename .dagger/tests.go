@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"sync"
 
-	"dagger/vllm-chill/internal/dagger"
+	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
 
-	"github.com/efortin/vllm-chill/pkg/pipeline"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // reportsDir is where the coverage tool writes inside test containers.

@@ -30,9 +30,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap"
+	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/coverage"
 	"github.com/efortin/vllm-chill/pkg/catalog"
-	"github.com/efortin/vllm-chill/pkg/coverage"
 )
 
 // module is the Go module under test; coverage counts its every package.

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap"
+	"github.com/efortin/vllm-chill/internal/bootstrap"
 )
 
 // command is one subcommand: the names of its positional arguments and

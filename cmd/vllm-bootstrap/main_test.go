@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
 )
 
 // TestMain lets a test re-run this binary as the real command, so signal

@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap"
+	"github.com/efortin/vllm-chill/internal/bootstrap"
 )
 
 // Exit codes of the command.

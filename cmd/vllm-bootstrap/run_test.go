@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
 )
 
 // kubeconfig writes a kubeconfig with contexts "vllm-local" and "prod"

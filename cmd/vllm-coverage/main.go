@@ -1,5 +1,5 @@
 // Command vllm-coverage runs the unit and integration tests with coverage and
-// merges them into one report; see pkg/coverage.
+// merges them into one report; see internal/coverage.
 //
 //	go run ./cmd/vllm-coverage all --out coverage
 package main
@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/efortin/vllm-chill/pkg/coverage"
+	"github.com/efortin/vllm-chill/internal/coverage"
 )
 
 func main() {

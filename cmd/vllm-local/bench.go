@@ -14,8 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap"
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // Targets on a 2-core machine with the binaries cached (issue 3, item 7).

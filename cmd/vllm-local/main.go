@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 const usage = `usage:

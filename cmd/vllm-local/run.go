@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // childGrace is how long the command and everything in its process group

@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
-	"github.com/efortin/vllm-chill/pkg/coverage"
+	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/coverage"
 )
 
 // bound is how long any signal or fault may take to end a run, cleanup included.

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // apiServerKillBound is how long the suite may take to fail once its API

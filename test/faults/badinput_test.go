@@ -26,10 +26,10 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/coverage"
 	"github.com/efortin/vllm-chill/pkg/catalog"
-	"github.com/efortin/vllm-chill/pkg/controlplane"
-	"github.com/efortin/vllm-chill/pkg/coverage"
 	"github.com/efortin/vllm-chill/pkg/manifest"
 )
 

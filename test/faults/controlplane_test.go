@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // startControlPlane starts a real control plane for one test. stop, safe to

@@ -25,7 +25,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // root is the module root; every command runs there.

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/efortin/vllm-chill/pkg/controlplane"
+	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
 // procEntry is one line of /proc/PID/stat that matters here.

@@ -15,7 +15,7 @@ Commands:
   integration   run the integration suite (needs KUBECONFIG and VLLM_KUBE_CONTEXT)
                 with coverage into DIR/raw/integration; --pkgs (comma-separated, default
                 ./test, the suite) replaces its packages, e.g. with those that start a
-                control plane of their own: ./test,./test/faults,./pkg/controlplane,./cmd/vllm-local
+                control plane of their own: ./test,./test/faults,./internal/controlplane,./cmd/vllm-local
   merge         merge both parts into DIR: unit-coverage.out, integration-coverage.out,
                 combined-coverage.out, combined-coverage.html, summary.txt
   all           unit, integration, then merge (the merge runs even if a part failed)

@@ -56,7 +56,7 @@ func TestIntegrationPackages(t *testing.T) {
 		want string
 	}{
 		{nil, " ./test -args "},
-		{[]string{"./test", "./pkg/controlplane/..."}, " ./test ./pkg/controlplane/... -args "},
+		{[]string{"./test", "./internal/controlplane/..."}, " ./test ./internal/controlplane/... -args "},
 	} {
 		o := Options{Out: t.TempDir(), Module: "example.com/m", Gotestsum: []string{"true"}, IntegrationPackages: tc.pkgs, Stdout: io.Discard, Stderr: io.Discard}
 		if code := Run(context.Background(), o, "integration", io.Discard); code != 0 {

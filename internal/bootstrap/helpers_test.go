@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/efortin/vllm-chill/pkg/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
 )
 
 // Short names for the loopback helpers shared with cmd/vllm-bootstrap.
