@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"sync"
 
 	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
@@ -10,9 +10,24 @@ import (
 	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
-// matrix runs the integration suite once per entry, all at the same time, each
-// against its own cluster, and gathers the reports under <entry name>/.
-func (m *VllmChill) matrix(ctx context.Context, run string, entries []pipeline.MatrixEntry) (*dagger.Directory, error) {
+// TestMatrix runs the integration suite against one fresh k3s cluster per
+// Kubernetes version, in parallel. Returns one report directory per version
+// (named after the image tag); fails naming every version whose tests failed.
+//
+// +cache="session"
+func (m *VllmChill) TestMatrix(
+	ctx context.Context,
+	// Kubernetes patch releases (v1.37.2, v1.37.2+k3s1) or full k3s image references.
+	// +default=["v1.37.2"]
+	versions []string,
+	// Only run tests matching this regular expression (go test -run).
+	// +optional
+	run string,
+) (*dagger.Directory, error) {
+	entries, err := pipeline.ExpandMatrix(versions)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]*partResult, len(entries))
 	var wg sync.WaitGroup
 	for i, e := range entries {
@@ -26,10 +41,10 @@ func (m *VllmChill) matrix(ctx context.Context, run string, entries []pipeline.M
 	dir := dag.Directory()
 	var errs []error
 	for i, e := range entries {
-		dir = dir.WithDirectory(e.Name, results[i].Reports)
+		dir = dir.WithDirectory(e.Name, results[i].reports)
 		if err := results[i].err(); err != nil {
-			errs = append(errs, fmt.Errorf("kubernetes %s (%s): %w", e.Version, e.Image, err))
+			errs = append(errs, &pipeline.StepError{Step: "kubernetes " + e.Version + " (" + e.Image + ")", Detail: err.Error()})
 		}
 	}
-	return dir, joinErrs(errs...)
+	return dir, errors.Join(errs...)
 }

@@ -14,19 +14,76 @@ import (
 // reportsDir is where the coverage tool writes inside test containers.
 const reportsDir = "/reports"
 
-// goContainer is the Go image with the source at /src and module-prefixed cache
-// volumes for downloaded modules and compiled packages, so a second run with
-// unchanged sources downloads and compiles nothing.
-func (m *VllmChill) goContainer() *dagger.Container {
-	return dag.Container().From(m.GoImage).
-		WithMountedCache("/go/pkg/mod", dag.CacheVolume(pipeline.CacheName("go-mod"))).
-		WithEnvVariable("GOMODCACHE", "/go/pkg/mod").
-		WithMountedCache("/root/.cache/go-build", dag.CacheVolume(pipeline.CacheName("go-build"))).
-		WithEnvVariable("GOCACHE", "/root/.cache/go-build").
-		WithDirectory("/src", m.Source).
-		WithWorkdir("/src").
-		// Created up front so the reports can be read even if the tool never starts.
-		WithDirectory(reportsDir, dag.Directory())
+// TestUnit runs the unit tests with coverage. Returns unit-junit.xml,
+// unit-coverage.out, raw/unit (GOCOVERDIR data) and logs/unit.log; fails with
+// the test output when a test fails.
+//
+// +check
+// +cache="session"
+func (m *VllmChill) TestUnit(
+	ctx context.Context,
+	// Only run tests matching this regular expression (go test -run).
+	// +optional
+	run string,
+) (*dagger.Directory, error) {
+	res := m.unitPart(ctx, run)
+	return res.reports, res.err()
+}
+
+// TestIntegration runs the integration suite against a fresh k3s cluster.
+// Returns integration-junit.xml and logs/integration.log; fails with the test
+// output when a test fails, or naming the step when the cluster never answered.
+//
+// +check
+// +cache="session"
+func (m *VllmChill) TestIntegration(
+	ctx context.Context,
+	// Only run tests matching this regular expression (go test -run).
+	// +optional
+	run string,
+	// k3s image; defaults to the constructor's --cluster-image.
+	// +optional
+	image string,
+) (*dagger.Directory, error) {
+	res := m.integrationPart(ctx, run, m.image(image), "")
+	if err := res.err(); err != nil {
+		return nil, err
+	}
+	return res.reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*-junit.xml", "logs/**"}}), nil
+}
+
+// TestIntegrationCoverage runs the integration suite against a fresh k3s
+// cluster with coverage. Returns integration-coverage.out, raw/integration
+// (GOCOVERDIR data), integration-junit.xml and logs/integration.log; fails
+// with the test output when a test fails.
+//
+// +cache="session"
+func (m *VllmChill) TestIntegrationCoverage(
+	ctx context.Context,
+	// Only run tests matching this regular expression (go test -run).
+	// +optional
+	run string,
+	// k3s image; defaults to the constructor's --cluster-image.
+	// +optional
+	image string,
+) (*dagger.Directory, error) {
+	res := m.integrationPart(ctx, run, m.image(image), "")
+	return res.reports, res.err()
+}
+
+// TestAll runs the unit tests and the integration suite in parallel. Returns
+// both parts' reports (as test-unit and test-integration-coverage do); fails
+// with the output of every part that failed.
+//
+// +cache="session"
+func (m *VllmChill) TestAll(
+	ctx context.Context,
+	// Only run tests matching this regular expression (go test -run).
+	// +optional
+	run string,
+) (*dagger.Directory, error) {
+	unit, integ := m.bothParts(ctx, run)
+	return mergeReports(unit, integ), errors.Join(unit.err(), integ.err())
 }
 
 // partResult is what one part of the coverage tool left behind.
@@ -34,31 +91,38 @@ type partResult struct {
 	part     pipeline.Part
 	exitCode int
 	output   string
-	// Reports holds the tool's files plus logs/<part>.log.
-	Reports *dagger.Directory
+	// failure is set when the part could not run at all (a step before the
+	// tests failed); it names that step.
+	failure error
+	// reports holds the tool's files plus logs/<part>.log.
+	reports *dagger.Directory
 }
 
-// err is nil when the part passed, else an error carrying its output.
+// err is nil when the part passed, else an error carrying its output: the
+// failed step's, or the tests'.
 func (r *partResult) err() error {
-	if r.exitCode == 0 {
-		return nil
+	switch {
+	case r.failure != nil:
+		return r.failure
+	case r.exitCode != 0:
+		return &pipeline.StepError{Step: fmt.Sprintf("%s tests", r.part), Cmd: pipeline.CoverageArgs(r.part, reportsDir), ExitCode: r.exitCode, Stdout: r.output}
 	}
-	return fmt.Errorf("%s tests failed (exit code %d):\n%s", r.part, r.exitCode, r.output)
+	return nil
 }
 
-// failedPart records a part that could not run at all (e.g. k3s never came up),
-// so later steps and the exported logs still account for it.
+// failedPart records a part that could not run at all, so later steps and
+// the exported logs still account for it.
 func failedPart(part pipeline.Part, err error) *partResult {
-	out := err.Error() + "\n"
 	return &partResult{
-		part: part, exitCode: -1, output: out,
-		Reports: dag.Directory().WithNewFile(pipeline.PartLogPath(part), pipeline.PartLog(part, -1, out)),
+		part: part, exitCode: -1, failure: err,
+		reports: dag.Directory().WithNewFile(pipeline.PartLogPath(part), pipeline.PartLog(part, -1, err.Error()+"\n")),
 	}
 }
 
 // runPart runs one part of the coverage tool in ctr. A failing test run is not
-// an error here: the exec is allowed to fail (Expect: ANY) so its reports are
-// kept, and the exit code decides afterwards.
+// an error here: the exec may fail (Expect: ANY) so its reports are kept, and
+// the exit code decides afterwards. The nonce in env makes it run again on
+// every call instead of replaying a cached result, failed or not.
 func runPart(ctx context.Context, ctr *dagger.Container, part pipeline.Part, env []pipeline.EnvVar) *partResult {
 	for _, e := range env {
 		ctr = ctr.WithEnvVariable(e.Name, e.Value)
@@ -66,36 +130,43 @@ func runPart(ctx context.Context, ctr *dagger.Container, part pipeline.Part, env
 	ctr = ctr.WithExec(pipeline.CoverageArgs(part, reportsDir), dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
 	code, err := ctr.ExitCode(ctx)
 	if err != nil {
-		return failedPart(part, fmt.Errorf("run %s tests: %w", part, err))
+		return failedPart(part, stepErr("run the "+string(part)+" part", err))
 	}
 	out, err := ctr.CombinedOutput(ctx)
 	if err != nil {
-		return failedPart(part, fmt.Errorf("read %s test output: %w", part, err))
+		return failedPart(part, stepErr("read the "+string(part)+" part's output", err))
 	}
 	return &partResult{
 		part: part, exitCode: code, output: out,
-		Reports: ctr.Directory(reportsDir).WithNewFile(pipeline.PartLogPath(part), pipeline.PartLog(part, code, out)),
+		reports: ctr.Directory(reportsDir).WithNewFile(pipeline.PartLogPath(part), pipeline.PartLog(part, code, out)),
 	}
 }
 
 // unitPart runs the unit tests; they need no cluster.
 func (m *VllmChill) unitPart(ctx context.Context, run string) *partResult {
-	return runPart(ctx, m.goContainer(), pipeline.PartUnit, pipeline.TestEnv("", "", run))
+	ctr, err := m.goContainer(ctx)
+	if err != nil {
+		return failedPart(pipeline.PartUnit, err)
+	}
+	return runPart(ctx, ctr, pipeline.PartUnit, pipeline.TestEnv("", run, pipeline.NewNonce()))
 }
 
 // integrationPart runs the integration suite against a fresh cluster of image.
-// slot tells clusters of one run apart (matrix entries); "" for a single cluster.
+// slot tells clusters of one call apart (matrix entries); "" for a single cluster.
 func (m *VllmChill) integrationPart(ctx context.Context, run, image, slot string) *partResult {
+	ctr, err := m.goContainer(ctx)
+	if err != nil {
+		return failedPart(pipeline.PartIntegration, err)
+	}
 	cl, err := m.startCluster(ctx, image, slot)
 	if err != nil {
 		return failedPart(pipeline.PartIntegration, err)
 	}
 	defer cl.stop(ctx)
-	ctr, err := cl.attach(ctx, m.goContainer())
-	if err != nil {
+	if ctr, err = cl.attach(ctx, ctr); err != nil {
 		return failedPart(pipeline.PartIntegration, err)
 	}
-	env := pipeline.TestEnv(kubeconfigInContainer, pipeline.KubeContext, run)
+	env := pipeline.TestEnv(kubeconfigInContainer, run, pipeline.NewNonce())
 	return runPart(ctx, ctr, pipeline.PartIntegration, env)
 }
 
@@ -105,7 +176,7 @@ func (m *VllmChill) bothParts(ctx context.Context, run string) (unit, integ *par
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); unit = m.unitPart(ctx, run) }()
-	go func() { defer wg.Done(); integ = m.integrationPart(ctx, run, m.K3sImage, "") }()
+	go func() { defer wg.Done(); integ = m.integrationPart(ctx, run, m.ClusterImage, "") }()
 	wg.Wait()
 	return unit, integ
 }
@@ -115,10 +186,7 @@ func (m *VllmChill) bothParts(ctx context.Context, run string) (unit, integ *par
 func mergeReports(parts ...*partResult) *dagger.Directory {
 	dir := dag.Directory()
 	for _, p := range parts {
-		dir = dir.WithDirectory(".", p.Reports)
+		dir = dir.WithDirectory(".", p.reports)
 	}
 	return dir
 }
-
-// joinErrs joins the non-nil errors, nil when there are none.
-func joinErrs(errs ...error) error { return errors.Join(errs...) }

@@ -31,12 +31,10 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/coverage"
 	"github.com/efortin/vllm-chill/pkg/catalog"
 )
-
-// module is the Go module under test; coverage counts its every package.
-const module = "github.com/efortin/vllm-chill"
 
 // suite is what TestMain prepares once for every test.
 var suite struct {
@@ -68,16 +66,16 @@ func narrate(format string, args ...any) {
 func run(m *testing.M) int {
 	start := time.Now()
 	for _, v := range []struct{ name, why string }{
-		{"KUBECONFIG", "the kubeconfig of the cluster under test"},
-		{"VLLM_KUBE_CONTEXT", "the kubeconfig context to use (never the current-context)"},
+		{contract.EnvKubeconfig, "the kubeconfig of the cluster under test"},
+		{contract.EnvKubeContext, "the kubeconfig context to use (never the current-context)"},
 	} {
 		if os.Getenv(v.name) == "" {
 			narrate("%s is not set: it must name %s; `go run ./cmd/vllm-local run -- go test -tags integration ./test` sets both", v.name, v.why)
 			return 2
 		}
 	}
-	suite.kubeconfig = os.Getenv("KUBECONFIG")
-	suite.context = os.Getenv("VLLM_KUBE_CONTEXT")
+	suite.kubeconfig = os.Getenv(contract.EnvKubeconfig)
+	suite.context = os.Getenv(contract.EnvKubeContext)
 
 	root, err := filepath.Abs("..")
 	if err == nil {
@@ -210,7 +208,7 @@ func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() boo
 // -cover only when coverage is being collected: otherwise a covered binary
 // only prints a warning about GOCOVERDIR on every run.
 func prepareBootstrap(ctx context.Context, tmp string) error {
-	if bin := os.Getenv("VLLM_BOOTSTRAP_BIN"); bin != "" {
+	if bin := os.Getenv(contract.EnvBootstrapBin); bin != "" {
 		suite.bootstrap = bin
 		narrate("bootstrap CLI from VLLM_BOOTSTRAP_BIN: %s", bin)
 		return nil
@@ -219,9 +217,9 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 	suite.bootstrap = filepath.Join(tmp, "vllm-bootstrap")
 	args := []string{"build", "-o", suite.bootstrap}
 	if suite.coverDir != "" {
-		args = append(args, coverage.BuildFlags(module)...)
+		args = append(args, coverage.BuildFlags(contract.Module)...)
 	}
-	args = append(args, module+"/cmd/vllm-bootstrap")
+	args = append(args, contract.Module+"/cmd/vllm-bootstrap")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = suite.root
 	// go's work dir goes inside tmp: a go build ended by a signal would
@@ -270,7 +268,7 @@ func connect() error {
 	}
 	// Two runs at once plus watches: the client default of 5 QPS would
 	// make the suite wait on itself.
-	cfg.QPS, cfg.Burst = 100, 200
+	cfg.QPS, cfg.Burst = contract.ClientQPS, contract.ClientBurst
 	suite.cfg = cfg
 	if suite.catalog, err = catalog.New(cfg, catalog.WithFieldManager("vllm-it-"+suite.runID)); err != nil {
 		return fmt.Errorf("create catalog client: %w", err)

@@ -58,6 +58,10 @@ func TestSignalsCancelTheWait(t *testing.T) {
 			for !strings.Contains(stdout.String(), "waiting up to") && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
 			}
+			// A few polls (100 ms apart) first, so the message has a last
+			// error to show: on a busy machine the signal could otherwise
+			// land before the first attempt returned.
+			time.Sleep(350 * time.Millisecond)
 			start := time.Now()
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)

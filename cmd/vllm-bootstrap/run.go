@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // Exit codes of the command.
@@ -77,7 +78,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 func dispatch(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
-	g := &globals{kubeconfig: getenv("KUBECONFIG"), context: getenv("VLLM_KUBE_CONTEXT"), timeout: bootstrap.DefaultTimeout}
+	g := &globals{kubeconfig: getenv(contract.EnvKubeconfig), context: getenv(contract.EnvKubeContext), timeout: bootstrap.DefaultTimeout}
 	fs := newFlagSet("vllm-bootstrap")
 	g.register(fs)
 	if err := parse(fs, args); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
@@ -80,7 +81,7 @@ func bench(stdout, stderr io.Writer) int {
 	localPath := ready
 
 	// 3-4. CRD and models through the shared bootstrap code.
-	b, err := bootstrap.NewForConfig(cp.RESTConfig(), bootstrap.Options{Context: controlplane.ContextName})
+	b, err := bootstrap.NewForConfig(cp.RESTConfig(), bootstrap.Options{Context: contract.ContextLocal})
 	if err == nil {
 		t0 = time.Now()
 		if err = b.InstallCRDs(ctx, filepath.Join(root, "manifests/crds")); err == nil {
@@ -98,7 +99,7 @@ func bench(stdout, stderr io.Writer) int {
 
 	// 5. the integration suite, exactly as local:test:integration runs it.
 	t0 = time.Now()
-	env := []string{"KUBECONFIG=" + cp.KubeconfigPath(), "VLLM_KUBE_CONTEXT=" + controlplane.ContextName}
+	env := []string{contract.EnvKubeconfig + "=" + cp.KubeconfigPath(), contract.EnvKubeContext + "=" + contract.ContextLocal}
 	suiteOut, err := command(ctx, root, env, "go", "test", "-tags", "integration", "-count=1", "./test")
 	fmt.Fprint(stderr, suiteOut)
 	suite := time.Since(t0)

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
@@ -121,7 +122,7 @@ func up(stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	fmt.Fprintf(stdout, "kubeconfig: %s\ncontext: %s\n", cp.KubeconfigPath(), controlplane.ContextName)
+	fmt.Fprintf(stdout, "kubeconfig: %s\ncontext: %s\n", cp.KubeconfigPath(), contract.ContextLocal)
 	code := 0
 	select {
 	case <-gotSignal:

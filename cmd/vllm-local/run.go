@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 )
 
@@ -74,7 +75,7 @@ func run(argv []string, stdout, stderr io.Writer) int {
 
 func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Writer, sig *signals) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.KubeconfigPath(), "VLLM_KUBE_CONTEXT="+controlplane.ContextName)
+	cmd.Env = append(os.Environ(), contract.EnvKubeconfig+"="+cp.KubeconfigPath(), contract.EnvKubeContext+"="+contract.ContextLocal)
 	goTmp, err := goTmpDir(cp)
 	if err != nil {
 		fmt.Fprintf(stderr, "vllm-local: %v\n", err)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/coverage"
 )
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 	// writes next to the test's own data: it is the code these tests exercise.
 	flag.Parse()
 	if dir := coverage.BinaryDir(); dir != "" {
-		args = append(args, coverage.BuildFlags("github.com/efortin/vllm-chill")...)
+		args = append(args, coverage.BuildFlags(contract.Module)...)
 		os.Setenv("GOCOVERDIR", dir)
 	}
 	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {

@@ -10,6 +10,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // Defaults applied by New to fields left empty.
@@ -92,7 +94,7 @@ func NewForConfig(cfg *rest.Config, opts Options) (*Bootstrapper, error) {
 	cfg = rest.CopyConfig(cfg)
 	// The client-side default of 5 requests/s would throttle the polls and
 	// the discovery walk; this client only ever talks to a test cluster.
-	cfg.QPS, cfg.Burst = 100, 200
+	cfg.QPS, cfg.Burst = contract.ClientQPS, contract.ClientBurst
 	// Discovery through the REST mapper takes no context; this keeps a
 	// server that accepts connections but never answers from hanging it.
 	if cfg.Timeout == 0 {

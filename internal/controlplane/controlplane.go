@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // ControlPlane is one local control plane. Start it once, Stop it once.
@@ -146,7 +148,7 @@ func (cp *ControlPlane) startOnce(ctx context.Context) (err error) {
 	}
 	server := l.apiServerURL()
 	cp.kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err = writeKubeconfig(cp.kubeconfig, server, ContextName, pki.CA.CertPEM, pki.Admin); err != nil {
+	if err = writeKubeconfig(cp.kubeconfig, server, contract.ContextLocal, pki.CA.CertPEM, pki.Admin); err != nil {
 		return err
 	}
 	if err = writeKubeconfig(l.kcmKubeconfig, server, "kube-controller-manager", pki.CA.CertPEM, pki.KCM); err != nil {

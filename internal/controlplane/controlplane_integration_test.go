@@ -20,6 +20,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // requireBinaries fails (never skips) when the binaries are missing: a test
@@ -89,7 +91,7 @@ func TestStartStopWithTakenPort(t *testing.T) {
 	// The kubeconfig on disk, through its named context, reaches the server.
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
 		&clientcmd.ClientConfigLoadingRules{ExplicitPath: cp.KubeconfigPath()},
-		&clientcmd.ConfigOverrides{CurrentContext: ContextName}).ClientConfig()
+		&clientcmd.ConfigOverrides{CurrentContext: contract.ContextLocal}).ClientConfig()
 	if err != nil {
 		t.Fatalf("load kubeconfig: %v", err)
 	}

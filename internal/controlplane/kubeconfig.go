@@ -6,11 +6,9 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-)
 
-// ContextName is the kubeconfig context of the local control plane; callers
-// select it explicitly (never through current-context).
-const ContextName = "vllm-local"
+	"github.com/efortin/vllm-chill/internal/contract"
+)
 
 // writeKubeconfig writes a self-contained kubeconfig (certs inline, so it
 // stays valid if copied) with a single context named contextName.
@@ -37,7 +35,7 @@ func restConfig(server string, ca []byte, user keyPair) *rest.Config {
 			CertData: user.CertPEM,
 			KeyData:  user.KeyPEM,
 		},
-		QPS:   100, // the default of 5 would throttle the readiness polls and the suite
-		Burst: 200,
+		QPS:   contract.ClientQPS,
+		Burst: contract.ClientBurst,
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // Concurrent runs the integration suite n times at once against the one
@@ -54,7 +56,7 @@ func Concurrent(ctx context.Context, o Options, n int) ([]Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = run.runLogged(ctx, fmt.Sprintf("concurrent-%d", i+1), []string{"VLLM_BOOTSTRAP_BIN=" + cli}, bin, "-test.count=1", "-test.v")
+			results[i] = run.runLogged(ctx, fmt.Sprintf("concurrent-%d", i+1), []string{contract.EnvBootstrapBin + "=" + cli}, bin, "-test.count=1", "-test.v")
 		}()
 	}
 	wg.Wait()

@@ -104,4 +104,21 @@ func TestFailingPartStillLeavesEveryReport(t *testing.T) {
 	if _, total := combined.Stmts(combined); Percent(total) < 50 {
 		t.Errorf("combined total %.1f%% lower than expected (Add and Sub covered)", Percent(total))
 	}
+
+	// A part run alone leaves its own profile (what Dagger's
+	// test-integration-coverage returns), and no merged report.
+	o.Out = filepath.Join(t.TempDir(), "alone")
+	if code := Run(ctx, o, "integration", &stderr); code != 1 {
+		t.Fatalf("integration alone: want exit 1, got %d\nstderr:\n%s", code, &stderr)
+	}
+	alone, err := ReadProfile(filepath.Join(o.Out, PartProfile("integration")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if per, _ := alone.Stmts(alone); per["example.com/throwaway/lib"][0] == 0 {
+		t.Errorf("integration run alone: %s does not cover lib: %v", PartProfile("integration"), per)
+	}
+	if _, err := os.Stat(filepath.Join(o.Out, CombinedProfile)); !os.IsNotExist(err) {
+		t.Errorf("integration run alone wrote %s (stat: %v)", CombinedProfile, err)
+	}
 }

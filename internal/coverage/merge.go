@@ -32,24 +32,15 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 	gotest := NewProfile("atomic")
 	for _, p := range Parts {
 		res := readResult(o, p.Name)
-		raw := o.rawDir(p.Name)
-		prof, err := o.textfmt(ctx, raw, filepath.Join(o.Out, "raw", p.Name+"-textfmt.out"))
-		if err != nil {
-			return nil, fmt.Errorf("convert the %s coverage data: %w", p.Name, err)
-		}
-		if prof.Len() > 0 {
-			inputs = append(inputs, raw)
-		}
-		gt, err := ReadProfile(o.gotestProfile(p.Name))
+		prof, gt, err := o.writePartProfile(ctx, p.Name)
 		if err != nil {
 			return nil, err
+		}
+		if prof.Len() > 0 {
+			inputs = append(inputs, o.rawDir(p.Name))
 		}
 		for _, b := range gt.Blocks() {
 			gotest.Add(b)
-		}
-		prof.FillMissingFiles(gt)
-		if err := prof.WriteFile(filepath.Join(o.Out, PartProfile(p.Name))); err != nil {
-			return nil, err
 		}
 		counts, err := CountJUnit(filepath.Join(o.Out, p.Name+"-junit.xml"))
 		if err != nil {
@@ -121,6 +112,24 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 	}
 	fmt.Fprint(o.Stdout, text)
 	return s, nil
+}
+
+// writePartProfile converts a part's GOCOVERDIR data into its text profile
+// (PartProfile), completed with the packages only go test's own profile
+// lists, and returns both.
+func (o *Options) writePartProfile(ctx context.Context, part string) (prof, gotest *Profile, err error) {
+	prof, err = o.textfmt(ctx, o.rawDir(part), filepath.Join(o.Out, "raw", part+"-textfmt.out"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("convert the %s coverage data: %w", part, err)
+	}
+	if gotest, err = ReadProfile(o.gotestProfile(part)); err != nil {
+		return nil, nil, err
+	}
+	prof.FillMissingFiles(gotest)
+	if err := prof.WriteFile(filepath.Join(o.Out, PartProfile(part))); err != nil {
+		return nil, nil, err
+	}
+	return prof, gotest, nil
 }
 
 // textfmt converts a GOCOVERDIR directory to a text profile; a directory

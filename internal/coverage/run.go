@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // Options says where the module is and where the reports go. The zero value
@@ -65,7 +67,7 @@ var (
 	// The suite is the one package ./test, not ./test/...: test/faults (which
 	// starts control planes and go-task runs of its own) lives below it.
 	Integration = Part{Name: "integration", Tags: "integration", Packages: []string{"./test"},
-		RequireEnv: []string{"KUBECONFIG", "VLLM_KUBE_CONTEXT"}}
+		RequireEnv: []string{contract.EnvKubeconfig, contract.EnvKubeContext}}
 	Parts = []Part{Unit, Integration}
 )
 
@@ -99,7 +101,7 @@ func (o *Options) defaults(ctx context.Context) error {
 		o.Gotestsum = []string{o.Go, "tool", "gotestsum"}
 	}
 	if o.Run == "" {
-		o.Run = os.Getenv("VLLM_TEST_RUN")
+		o.Run = os.Getenv(contract.EnvTestRun)
 	}
 	if o.Stdout == nil {
 		o.Stdout = os.Stdout
@@ -213,7 +215,15 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 		status = "FAILED (" + res.Message + ")"
 	}
 	fmt.Fprintf(o.Stderr, "coverage: %s part %s in %.1fs\n", p.Name, status, res.Seconds)
-	return res, writeResult(o, res)
+	if err := writeResult(o, res); err != nil {
+		return res, err
+	}
+	// The part's own profile, so that a part run alone is a report too.
+	if _, _, err := o.writePartProfile(ctx, p.Name); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(o.Stderr, "coverage: %s profile in %s\n", p.Name, filepath.Join(o.Out, PartProfile(p.Name)))
+	return res, nil
 }
 
 func resultPath(o Options, part string) string {

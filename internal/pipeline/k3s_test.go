@@ -1,13 +1,19 @@
 package pipeline
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
-func TestK3sServerArgs(t *testing.T) {
-	args := K3sServerArgs("k3s")
+func TestServerArgs(t *testing.T) {
+	args := ServerArgs()
 	if !slices.Equal(args[:2], []string{"k3s", "server"}) {
 		t.Fatalf("command = %q, want k3s server first", args[:2])
 	}
@@ -28,55 +34,63 @@ func TestK3sServerArgs(t *testing.T) {
 			t.Errorf("--disable %s missing from %q", c, args)
 		}
 	}
-	for _, f := range []string{"--disable-helm-controller", "--disable-network-policy", "--disable-cloud-controller"} {
-		if _, ok := flags[f]; !ok {
-			t.Errorf("%s missing from %q", f, args)
-		}
+	// The certificate must name both places a client reaches the server from.
+	if got := flags["--tls-san"]; !slices.Equal(got, []string{Alias, "localhost"}) {
+		t.Errorf("--tls-san = %q, want the alias and localhost", got)
 	}
-	want := map[string]string{"--tls-san": "k3s", "--write-kubeconfig-mode": "644", "--write-kubeconfig": K3sKubeconfigPath}
-	for f, v := range want {
-		if got := flags[f]; !slices.Equal(got, []string{v}) {
-			t.Errorf("%s = %q, want [%q]", f, got, v)
-		}
+	if got := flags["--write-kubeconfig"]; !slices.Equal(got, []string{KubeconfigFile}) {
+		t.Errorf("--write-kubeconfig = %q, want %q (the reader polls it)", got, KubeconfigFile)
 	}
 }
 
-func TestK3sEntrypointExecsArgs(t *testing.T) {
-	if !strings.HasPrefix(K3sEntrypoint, "#!/bin/sh\n") {
+func TestEntrypointShape(t *testing.T) {
+	if !strings.HasPrefix(Entrypoint, "#!/bin/sh\n") {
 		t.Error("entrypoint needs a shebang: Dagger execs it directly")
 	}
-	if !strings.HasSuffix(K3sEntrypoint, "exec \"$@\"\n") {
+	if !strings.HasSuffix(Entrypoint, "exec \"$@\"\n") {
 		t.Error("entrypoint must end by exec'ing its arguments so k3s gets the signals")
 	}
-	if !strings.Contains(K3sEntrypoint, "rm -f \""+K3sKubeconfigPath+"\"") {
-		t.Error("entrypoint must remove a stale kubeconfig before k3s starts")
+	if !strings.Contains(Entrypoint, stateSetup(StateDir)) {
+		t.Error("entrypoint lacks the state setup for StateDir")
 	}
 }
 
-func TestWaitForFileArgs(t *testing.T) {
-	got := WaitForFileArgs("/x/k3s.yaml", 90)
-	want := []string{"sh", "-c", WaitForFileScript, "wait-for-file", "/x/k3s.yaml", "90"}
-	if !slices.Equal(got, want) {
-		t.Errorf("WaitForFileArgs = %q, want %q", got, want)
+// TestStateSetup runs the state part of the entrypoint with the host's sh: a
+// stale kubeconfig goes, and a heartbeat appears and keeps being stamped.
+func TestStateSetup(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, kubeconfigName)
+	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-c", "set -eu\n"+stateSetup(dir)+"exec sleep 3\n")
+	// The heartbeat loop outlives the shell (it becomes sleep): the whole
+	// group goes at the end.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }()
+	beat := waitForFile(t, filepath.Join(dir, heartbeatName), 2*time.Second)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale kubeconfig still there (stat: %v)", err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(beat), 10, 64)
+	if err != nil || time.Since(time.Unix(n, 0)) > 2*time.Second {
+		t.Errorf("heartbeat %q is not the current time in seconds: %v", beat, err)
 	}
 }
 
-func TestRunID(t *testing.T) {
-	a, b := NewRunID(), NewRunID()
-	if a == b {
-		t.Errorf("two run ids are equal: %q", a)
-	}
-	for _, id := range []string{a, "ci-42", "x"} {
-		if err := CheckRunID(id); err != nil {
-			t.Errorf("CheckRunID(%q) = %v", id, err)
+func waitForFile(t *testing.T, path string, d time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
+			return string(data)
 		}
-	}
-	for _, id := range []string{"", "Upper", "-lead", "has space", "a/b", strings.Repeat("a", 64)} {
-		if err := CheckRunID(id); err == nil {
-			t.Errorf("CheckRunID(%q) = nil, want an error", id)
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not written within %s", path, d)
 		}
-	}
-	if got := CacheName("k3s", "kubeconfig", "ab12"); got != "vllm-chill-k3s-kubeconfig-ab12" {
-		t.Errorf("CacheName = %q", got)
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,8 +1,14 @@
 package pipeline
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 )
@@ -30,7 +36,7 @@ users:
 `
 
 func TestRewriteKubeconfig(t *testing.T) {
-	out, err := RewriteKubeconfig([]byte(k3sKubeconfig), ServerURL("k3s"), KubeContext)
+	out, err := RewriteKubeconfig([]byte(k3sKubeconfig), ServerURL(), "vllm-k3s")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,5 +93,82 @@ func TestRewriteKubeconfigErrors(t *testing.T) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// readKubeconfig runs ReadKubeconfigScript with the host's sh against files
+// in dir, as the module runs it against the state volume.
+func readKubeconfig(t *testing.T, dir string, timeout, absent int) (stdout, stderr string, code int, took time.Duration) {
+	t.Helper()
+	var out, errOut strings.Builder
+	cmd := exec.Command("sh", "-c", ReadKubeconfigScript, "read-kubeconfig",
+		filepath.Join(dir, kubeconfigName), filepath.Join(dir, heartbeatName),
+		strconv.Itoa(timeout), strconv.Itoa(absent), "3", "start one")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	_ = cmd.Run()
+	return out.String(), errOut.String(), cmd.ProcessState.ExitCode(), time.Since(start)
+}
+
+func beat(t *testing.T, dir string, at time.Time) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, heartbeatName), []byte(strconv.FormatInt(at.Unix(), 10)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReadKubeconfigScript(t *testing.T) {
+	t.Run("live cluster", func(t *testing.T) {
+		dir := t.TempDir()
+		beat(t, dir, time.Now())
+		// The kubeconfig appears a moment later, as k3s writes it after starting.
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			_ = os.WriteFile(filepath.Join(dir, kubeconfigName), []byte(k3sKubeconfig), 0o644)
+		}()
+		out, errOut, code, took := readKubeconfig(t, dir, 10, 10)
+		if code != 0 || out != k3sKubeconfig {
+			t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the kubeconfig", code, out, errOut)
+		}
+		if took > 2*time.Second {
+			t.Errorf("took %s to see a kubeconfig written after 0.3s: it must poll often", took)
+		}
+	})
+	t.Run("stopped cluster", func(t *testing.T) {
+		dir := t.TempDir()
+		beat(t, dir, time.Now().Add(-100*time.Second))
+		if err := os.WriteFile(filepath.Join(dir, kubeconfigName), []byte(k3sKubeconfig), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code, _ := readKubeconfig(t, dir, 10, 1)
+		if code != 3 || out != "" || !strings.Contains(errOut, "last heartbeat") || !strings.Contains(errOut, "start one") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 3, no kubeconfig, and the stale heartbeat with the hint", code, out, errOut)
+		}
+	})
+	t.Run("no cluster", func(t *testing.T) {
+		dir := t.TempDir()
+		_, errOut, code, took := readKubeconfig(t, dir, 10, 1)
+		if code != 3 || !strings.Contains(errOut, "found no heartbeat in "+filepath.Join(dir, heartbeatName)) {
+			t.Errorf("exit %d, stderr %q; want 3 naming the heartbeat file", code, errOut)
+		}
+		if took > 3*time.Second {
+			t.Errorf("took %s with a 1s bound", took)
+		}
+	})
+	t.Run("no kubeconfig from a live cluster", func(t *testing.T) {
+		dir := t.TempDir()
+		beat(t, dir, time.Now().Add(time.Hour)) // stays fresh for the whole wait
+		_, errOut, code, _ := readKubeconfig(t, dir, 1, 1)
+		if code != 4 || !strings.Contains(errOut, "wrote no kubeconfig to "+filepath.Join(dir, kubeconfigName)+" within 1s") {
+			t.Errorf("exit %d, stderr %q; want 4 naming the file and the bound", code, errOut)
+		}
+	})
+}
+
+func TestReadKubeconfigArgs(t *testing.T) {
+	args := ReadKubeconfigArgs(2*time.Minute, 15*time.Second, "hint")
+	want := []string{"sh", "-c", ReadKubeconfigScript, "read-kubeconfig", KubeconfigFile, HeartbeatFile, "120", "15", "3", "hint"}
+	if !slices.Equal(args, want) {
+		t.Errorf("ReadKubeconfigArgs = %q, want %q", args, want)
 	}
 }

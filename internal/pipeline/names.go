@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -21,12 +20,18 @@ func CacheName(parts ...string) string {
 
 var runIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
-// NewRunID returns a random run id. Each run of the module gets one, so two
-// runs (even of the same source) never share a cluster.
-func NewRunID() string {
-	b := make([]byte, 6)
+// NewRunID returns a random run id for a call that was given none.
+func NewRunID() string { return randomHex(6) }
+
+// NewNonce returns a value that makes one cluster start or one test exec
+// unlike any other. It is random, not the time: Dagger would replay a result
+// whose inputs it has seen, and a random value is one it has not.
+func NewNonce() string { return randomHex(8) }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("read random run id: %v", err)) // crypto/rand does not fail on supported platforms
+		panic(fmt.Sprintf("read %d random bytes: %v", n, err)) // crypto/rand does not fail on supported platforms
 	}
 	return hex.EncodeToString(b)
 }
@@ -34,9 +39,7 @@ func NewRunID() string {
 // CheckRunID reports whether id can name cache volumes and services.
 func CheckRunID(id string) error {
 	if !runIDPattern.MatchString(id) {
-		return fmt.Errorf("run id %q: want lower-case letters, digits and '-', at most 63 characters", id)
+		return fmt.Errorf("--run-id %q: want lower-case letters, digits and '-', starting with a letter or digit, at most 63 characters", id)
 	}
 	return nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -8,16 +8,16 @@ import (
 )
 
 // internalTasks is the whole internal set: the k3d helpers that k3d:setup
-// composes. Any other task is for users and must say what it does.
-var internalTasks = []string{"k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace"}
+// composes and the Dagger wrappers' engine check. Any other task is for
+// users and must say what it does.
+var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace"}
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
 	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
 	"local:binaries", "local:up", "local:test:integration", "local:test:integration:concurrent", "local:coverage:all", "local:bench",
-	"test:integration", "test:integration:coverage", "test:all", "test:coverage:all",
-	"dagger:check",
+	"dagger:vet", "dagger:test:integration", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
 }
 
 // globalVars are defined once, in the root Taskfile: go-task merges the vars
@@ -27,7 +27,7 @@ var globalVars = []string{"IMAGE", "TAG", "CLUSTER_NAME", "K8S_CONTEXT", "NAMESP
 
 func TestIncludes(t *testing.T) {
 	r := load(t)
-	want := map[string]string{"k3d": "taskfiles/k3d.yml", "local": "taskfiles/local.yml", "test": "taskfiles/test.yml", "dagger": "taskfiles/dagger.yml"}
+	want := map[string]string{"k3d": "taskfiles/k3d.yml", "local": "taskfiles/local.yml", "dagger": "taskfiles/dagger.yml"}
 	for ns, file := range want {
 		inc, ok := r.files["Taskfile.yml"].Includes.Get(ns)
 		if !ok || inc.Taskfile != file {
@@ -168,7 +168,7 @@ func TestOrderOfComposedTasks(t *testing.T) {
 	for name, want := range map[string][]string{
 		"k3d:setup": {"k3d:create", "k3d:namespace", "k3d:crd", "k3d:models"},
 		"k3d:reset": {"k3d:teardown", "k3d:setup"},
-		"ci":        {"vet", "crd:check", "dagger:check", "fuzz", "local:coverage:all"},
+		"ci":        {"vet", "crd:check", "dagger:vet", "fuzz", "local:coverage:all"},
 	} {
 		if got := order(name); !slices.Equal(got, want) {
 			t.Errorf("task %s calls %v, want %v in that order", r.where(r.task(t, name)), got, want)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // apiServerKillBound is how long the suite may take to fail once its API
@@ -36,9 +36,9 @@ func TestAPIServerKilledDuringSuite(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := start(t, filepath.Join(root, "test"), caseEnv(suiteTmp,
-		"KUBECONFIG="+cp.KubeconfigPath(),
-		"VLLM_KUBE_CONTEXT="+controlplane.ContextName,
-		"VLLM_BOOTSTRAP_BIN="+filepath.Join(tmp, "vllm-bootstrap"),
+		contract.EnvKubeconfig+"="+cp.KubeconfigPath(),
+		contract.EnvKubeContext+"="+contract.ContextLocal,
+		contract.EnvBootstrapBin+"="+filepath.Join(tmp, "vllm-bootstrap"),
 	), bin, "-test.count=1", "-test.timeout=5m")
 	r.waitOutput(t, "suite: ready", 2*time.Minute)
 	seen := descendants(r.cmd.Process.Pid)

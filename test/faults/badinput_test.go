@@ -27,6 +27,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/coverage"
 	"github.com/efortin/vllm-chill/pkg/catalog"
@@ -62,7 +63,7 @@ func TestBadInput(t *testing.T) {
 	defer stop()
 	pids := cp.PIDs()
 	kc := cp.KubeconfigPath()
-	global := []string{"--kubeconfig", kc, "--context", controlplane.ContextName}
+	global := []string{"--kubeconfig", kc, "--context", contract.ContextLocal}
 
 	// The CRD goes in through the CLI too, so a fixture fails on its fields,
 	// not on an unknown kind.
@@ -111,11 +112,11 @@ func TestBadInput(t *testing.T) {
 		}},
 		{name: "missing kubeconfig", prepare: func(t *testing.T, dir string) ([]string, []string) {
 			missing := filepath.Join(dir, "no-such-kubeconfig")
-			return []string{"--kubeconfig", missing, "--context", controlplane.ContextName, "wait"}, []string{missing, "no such file or directory"}
+			return []string{"--kubeconfig", missing, "--context", contract.ContextLocal, "wait"}, []string{missing, "no such file or directory"}
 		}},
 		{name: "unknown context", prepare: func(t *testing.T, dir string) ([]string, []string) {
 			return []string{"--kubeconfig", kc, "--context", "nowhere", "wait"},
-				[]string{`context "nowhere" not found`, kc, "known contexts: " + controlplane.ContextName}
+				[]string{`context "nowhere" not found`, kc, "known contexts: " + contract.ContextLocal}
 		}},
 	}...)
 
@@ -126,7 +127,7 @@ func TestBadInput(t *testing.T) {
 			var url string
 			url, accepts = bootstraptest.AcceptRecorder(t)
 			f := editKubeconfig(t, kc, dir, func(c *clientcmdapi.Cluster, _ *clientcmdapi.AuthInfo) { c.Server = url })
-			return []string{"--kubeconfig", f, "--context", controlplane.ContextName, "--expect-context", "other", "wait"},
+			return []string{"--kubeconfig", f, "--context", contract.ContextLocal, "--expect-context", "other", "wait"},
 				[]string{`refusing context "vllm-local"`, `expected context "other"`}
 		},
 		check: func(t *testing.T) {
@@ -141,14 +142,14 @@ func TestBadInput(t *testing.T) {
 			f := editKubeconfig(t, kc, dir, func(_ *clientcmdapi.Cluster, u *clientcmdapi.AuthInfo) {
 				u.ClientCertificateData, u.ClientKeyData, u.Token = nil, nil, "not-a-valid-token"
 			})
-			return []string{"--kubeconfig", f, "--context", controlplane.ContextName, "wait"}, []string{"Unauthorized", `context "vllm-local"`}
+			return []string{"--kubeconfig", f, "--context", contract.ContextLocal, "wait"}, []string{"Unauthorized", `context "vllm-local"`}
 		}},
 		{name: "expired credential", bound: 2 * time.Second, prepare: func(t *testing.T, dir string) ([]string, []string) {
 			cert, key := clientCert(t, caCert, caKey, time.Now().Add(-time.Hour))
 			f := editKubeconfig(t, kc, dir, func(_ *clientcmdapi.Cluster, u *clientcmdapi.AuthInfo) {
 				u.ClientCertificateData, u.ClientKeyData = cert, key
 			})
-			return []string{"--kubeconfig", f, "--context", controlplane.ContextName, "wait"}, []string{"Unauthorized", `context "vllm-local"`}
+			return []string{"--kubeconfig", f, "--context", contract.ContextLocal, "wait"}, []string{"Unauthorized", `context "vllm-local"`}
 		}, check: func(t *testing.T) {
 			// The same certificate, still valid, is accepted: the expiry
 			// alone is what the server refused.
@@ -165,7 +166,7 @@ func TestBadInput(t *testing.T) {
 		{name: "API server not listening", bound: 6 * time.Second, prepare: func(t *testing.T, dir string) ([]string, []string) {
 			url := bootstraptest.ClosedPort(t)
 			f := editKubeconfig(t, kc, dir, func(c *clientcmdapi.Cluster, _ *clientcmdapi.AuthInfo) { c.Server = url })
-			return []string{"--kubeconfig", f, "--context", controlplane.ContextName, "--timeout", "3s", "wait"},
+			return []string{"--kubeconfig", f, "--context", contract.ContextLocal, "--timeout", "3s", "wait"},
 				[]string{"timed out after", "waiting for API server " + url + "/readyz", "connection refused"}
 		}},
 	}...)
@@ -303,7 +304,7 @@ func buildBootstrapCLI(t *testing.T, dir string) string {
 	bin := filepath.Join(dir, "vllm-bootstrap")
 	args := []string{"build", "-o", bin}
 	if coverage.BinaryDir() != "" {
-		args = append(args, coverage.BuildFlags("github.com/efortin/vllm-chill")...)
+		args = append(args, coverage.BuildFlags(contract.Module)...)
 	}
 	args = append(args, "./cmd/vllm-bootstrap")
 	cmd := exec.Command("go", args...)
@@ -371,9 +372,9 @@ func editKubeconfig(t *testing.T, src, dir string, edit func(*clientcmdapi.Clust
 	if err != nil {
 		t.Fatalf("read kubeconfig %s: %v", src, err)
 	}
-	c, u := cfg.Clusters[controlplane.ContextName], cfg.AuthInfos[controlplane.ContextName]
+	c, u := cfg.Clusters[contract.ContextLocal], cfg.AuthInfos[contract.ContextLocal]
 	if c == nil || u == nil {
-		t.Fatalf("kubeconfig %s has no cluster or user %q", src, controlplane.ContextName)
+		t.Fatalf("kubeconfig %s has no cluster or user %q", src, contract.ContextLocal)
 	}
 	edit(c, u)
 	path := filepath.Join(dir, "kubeconfig")

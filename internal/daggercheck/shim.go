@@ -1,10 +1,9 @@
-package main
+package daggercheck
 
 import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/build"
 	"go/format"
 	"go/parser"
 	"go/printer"
@@ -30,26 +29,15 @@ func (d *decls) count() int { return len(d.types) + len(d.consts) + len(d.values
 // listDecls parses the SDK package in dir (its files for this platform, tests
 // excluded) and lists its exported declarations.
 func listDecls(dir string) (*decls, error) {
-	entries, err := os.ReadDir(dir)
+	fset := token.NewFileSet()
+	files, err := parseDir(fset, dir, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
 	d := &decls{types: map[string]string{}}
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		if ok, err := build.Default.MatchFile(dir, name); err != nil || !ok {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("parse SDK file %s: %w", name, err)
-		}
+	for _, f := range files {
 		if err := d.add(fset, f); err != nil {
-			return nil, fmt.Errorf("SDK file %s: %w", name, err)
+			return nil, fmt.Errorf("SDK file %s: %w", fset.Position(f.Pos()).Filename, err)
 		}
 	}
 	if len(d.types) == 0 {

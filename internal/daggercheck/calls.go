@@ -1,0 +1,236 @@
+package daggercheck
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+	"sigs.k8s.io/yaml"
+)
+
+// Call is one `dagger call` or `dagger check` written down for users.
+type Call struct {
+	Where string   // file:line
+	Verb  string   // call or check
+	Words []string // what follows the verb
+}
+
+func (c Call) String() string { return "dagger " + c.Verb + " " + strings.Join(c.Words, " ") }
+
+// DocFiles are the files whose commands users copy: the README, docs/, the
+// Taskfiles, the CI workflows and the CI entry point (globs, from the root).
+var DocFiles = []string{"README.md", "docs/*.md", "docs/*/*.md", "Taskfile.yml", "taskfiles/*.yml", ".github/workflows/*.yml", ".ci/*"}
+
+// A command ends where the shell, Markdown or YAML ends it.
+var callPattern = regexp.MustCompile("dagger\\s+(call|check)\\b([^`|;&#)'\"\\\\\\n]*)")
+
+// FindCalls lists every `dagger call` and `dagger check` in DocFiles under
+// root, including the `verb: call` steps of the dagger-for-github action.
+func FindCalls(root string) ([]Call, error) {
+	var calls []Call
+	for _, glob := range DocFiles {
+		paths, err := filepath.Glob(filepath.Join(root, glob))
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range paths {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			rel, _ := filepath.Rel(root, path)
+			for i, line := range strings.Split(string(data), "\n") {
+				for _, m := range callPattern.FindAllStringSubmatch(line, -1) {
+					calls = append(calls, Call{Where: fmt.Sprintf("%s:%d", rel, i+1), Verb: m[1], Words: strings.Fields(m[2])})
+				}
+			}
+			if strings.HasPrefix(rel, filepath.Join(".github", "workflows")) {
+				steps, err := actionCalls(rel, data)
+				if err != nil {
+					return nil, err
+				}
+				calls = append(calls, steps...)
+			}
+		}
+	}
+	return calls, nil
+}
+
+// actionCalls reads the steps of a workflow that run dagger/dagger-for-github
+// with a verb: their `args` are the words after the verb.
+func actionCalls(rel string, data []byte) ([]Call, error) {
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string            `json:"name"`
+				Uses string            `json:"uses"`
+				With map[string]string `json:"with"`
+			} `json:"steps"`
+		} `json:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", rel, err)
+	}
+	var out []Call
+	for job, j := range wf.Jobs {
+		for i, s := range j.Steps {
+			if !strings.HasPrefix(s.Uses, "dagger/dagger-for-github") || s.With["verb"] == "" {
+				continue
+			}
+			out = append(out, Call{Where: fmt.Sprintf("%s: job %s step %d (%s)", rel, job, i+1, s.Name), Verb: s.With["verb"], Words: strings.Fields(s.With["args"])})
+		}
+	}
+	slices.SortFunc(out, func(a, b Call) int { return strings.Compare(a.Where, b.Where) })
+	return out, nil
+}
+
+// CallProblems checks each call against the CLI: functions and flags it
+// would not know, and `dagger check` names that are no check.
+func CallProblems(cli *CLI, calls []Call) []Problem {
+	var out []Problem
+	for _, c := range calls {
+		var whys []string
+		switch c.Verb {
+		case "call":
+			whys = cli.Check(c.Words)
+		case "check":
+			for _, w := range c.Words {
+				if !strings.HasPrefix(w, "-") && !placeholder(w) && !strings.ContainsAny(w, "*?[") && !slices.Contains(cli.Checks, w) {
+					whys = append(whys, fmt.Sprintf("no check %q (the checks: %s)", w, strings.Join(cli.Checks, ", ")))
+				}
+			}
+		default:
+			whys = []string{"the dagger CLI has no verb " + c.Verb + " here"}
+		}
+		for _, why := range whys {
+			out = append(out, Problem{c.Where, fmt.Sprintf("`%s`: %s", c, why)})
+		}
+	}
+	return out
+}
+
+// Problems reads the module of the repository at root and every documented
+// call, and lists what the engine or the CLI would get wrong.
+func Problems(root string) ([]Problem, error) {
+	cfg, err := readConfig(filepath.Join(root, "dagger.json"))
+	if err != nil {
+		return nil, err
+	}
+	m, err := ReadModule(filepath.Join(root, cfg.Source), cfg.Name)
+	if err != nil {
+		return nil, err
+	}
+	sdk, err := downloadSDK(root, cfg.EngineVersion)
+	if err != nil {
+		return nil, err
+	}
+	cli, err := NewCLI(m, sdk)
+	if err != nil {
+		return nil, err
+	}
+	calls, err := FindCalls(root)
+	if err != nil {
+		return nil, err
+	}
+	out := NameProblems(m)
+	for i := range out {
+		out[i].Where = relTo(root, out[i].Where)
+	}
+	modPath, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	inc, err := IncludeProblems(root, cfg, modfile.ModulePath(modPath))
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, inc...)
+	return append(out, CallProblems(cli, calls)...), nil
+}
+
+func relTo(root, where string) string {
+	if rel, err := filepath.Rel(root, where); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return where
+}
+
+// IncludeProblems lists the packages of the repository's own module that the
+// Dagger module imports (directly or through each other) but dagger.json does
+// not include: the engine uploads only dagger.json, the source directory and
+// the included paths, so such an import fails to load there.
+func IncludeProblems(root string, cfg *moduleConfig, modulePath string) ([]Problem, error) {
+	included := func(dir string) bool {
+		for _, inc := range cfg.Include {
+			if dir == inc || strings.HasPrefix(dir, strings.TrimSuffix(inc, "/")+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []Problem
+	seen := map[string]bool{}
+	queue := []string{cfg.Source}
+	for len(queue) > 0 {
+		dir := queue[0]
+		queue = queue[1:]
+		imports, err := localImports(filepath.Join(root, dir), modulePath)
+		if os.IsNotExist(err) {
+			out = append(out, Problem{"dagger.json", fmt.Sprintf("the module imports %s/%s, which is not in the repository", modulePath, dir)})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, imp := range imports {
+			rel := strings.TrimPrefix(strings.TrimPrefix(imp, modulePath), "/")
+			if seen[rel] || strings.HasPrefix(rel, cfg.Source+"/") {
+				continue
+			}
+			seen[rel] = true
+			queue = append(queue, rel)
+			if !included(rel) {
+				out = append(out, Problem{"dagger.json", fmt.Sprintf("include lacks %q: %s imports %s, which the engine would not upload", rel, dir, imp)})
+			}
+		}
+	}
+	for _, f := range []string{"go.mod", "go.sum"} {
+		if len(seen) > 0 && !slices.Contains(cfg.Include, f) {
+			out = append(out, Problem{"dagger.json", fmt.Sprintf("include lacks %q: the module replaces %s with the repository", f, modulePath)})
+		}
+	}
+	return out, nil
+}
+
+// localImports lists the imports of the Go files in dir (tests aside) that
+// are packages of modulePath.
+func localImports(dir, modulePath string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	fset := token.NewFileSet()
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.ImportsOnly)
+		if err != nil {
+			return nil, err
+		}
+		for _, imp := range f.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			if strings.HasPrefix(path, modulePath+"/") && !slices.Contains(out, path) {
+				out = append(out, path)
+			}
+		}
+	}
+	return out, nil
+}

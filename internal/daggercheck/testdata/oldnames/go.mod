@@ -1,0 +1,3 @@
+module github.com/efortin/vllm-chill
+
+go 1.26.4
