@@ -33,6 +33,8 @@ import (
 	"github.com/efortin/vllm-chill/internal/bootstrap"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/repo"
+	"github.com/efortin/vllm-chill/internal/rundir"
 	"github.com/efortin/vllm-chill/pkg/catalog"
 )
 
@@ -90,16 +92,22 @@ func run(m *testing.M) int {
 	suite.coverDir = coverage.BinaryDir()
 	narrate("run %s against context %q (kubeconfig %s)", suite.runID, suite.context, suite.kubeconfig)
 
-	tmp, err := os.MkdirTemp("", "vllm-suite-")
+	// A suite killed with SIGKILL cannot remove its run directory: the next
+	// one removes such leftovers (those whose owner is dead) first.
+	if swept := rundir.Sweep(rundir.Prefixes...).String(); swept != "" {
+		narrate("%s", swept)
+	}
+	dir, err := rundir.Create("vllm-suite-")
 	if err != nil {
-		narrate("create temp dir: %v", err)
+		narrate("%v", err)
 		return 2
 	}
-	defer os.RemoveAll(tmp)
+	defer dir.Remove()
+	tmp := dir.Path()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	startTests := onSignal(cancel, tmp)
+	startTests := onSignal(cancel, dir)
 	if err := prepareBootstrap(ctx, tmp); err != nil {
 		narrate("%v", err)
 		return 2
@@ -159,7 +167,7 @@ func leftoversIn(ctx context.Context) ([]string, error) {
 // func, called before m.Run, says whether they may start), the signal
 // deletes this run's models within a short bound, removes the temp dir and
 // exits 128+signal.
-func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() bool) {
+func onSignal(cancelSetup context.CancelFunc, dir *rundir.Dir) (startTests func() bool) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	// go test dies at once on SIGTERM, closing the pipe our output goes
@@ -174,11 +182,13 @@ func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() boo
 		signalled = true
 		running := testsRunning
 		mu.Unlock()
-		cancelSetup()
 		if !running {
+			// Said before the cancel: setup then fails and the suite exits.
 			narrate("%v received during setup: stopping", sig)
+			cancelSetup()
 			return
 		}
+		cancelSetup()
 		// vllm-local gives the command 10s after forwarding a signal.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -188,11 +198,11 @@ func onSignal(cancelSetup context.CancelFunc, tmp string) (startTests func() boo
 				err = derr
 			}
 		}
-		_ = os.RemoveAll(tmp)
+		_ = dir.Remove()
 		if err != nil {
-			narrate("%v received: removed %s; could not delete this run's models: %v", sig, tmp, err)
+			narrate("%v received: removed %s; could not delete this run's models: %v", sig, dir.Path(), err)
 		} else {
-			narrate("%v received: deleted this run's models %v, removed %s", sig, left, tmp)
+			narrate("%v received: deleted this run's models %v, removed %s", sig, left, dir.Path())
 		}
 		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
@@ -214,11 +224,17 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 		return nil
 	}
 	start := time.Now()
-	suite.bootstrap = filepath.Join(tmp, "vllm-bootstrap")
-	args := []string{"build", "-o", suite.bootstrap}
+	name, args := "suite", []string{"build"}
 	if suite.coverDir != "" {
-		args = append(args, coverage.BuildFlags(contract.Module)...)
+		name, args = "suite-cover", append(args, coverage.BuildFlags(contract.Module)...)
 	}
+	// A directory of its own that stays: an unchanged CLI is not linked again.
+	dir, err := repo.TestBinDir(name)
+	if err != nil {
+		return err
+	}
+	suite.bootstrap = filepath.Join(dir, "vllm-bootstrap")
+	args = append(args, "-o", suite.bootstrap)
 	args = append(args, contract.Module+"/cmd/vllm-bootstrap")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = suite.root

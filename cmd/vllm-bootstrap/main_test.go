@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/cli"
 )
 
 // TestMain lets a test re-run this binary as the real command, so signal
@@ -69,8 +70,8 @@ func TestSignalsCancelTheWait(t *testing.T) {
 			err := cmd.Wait()
 			took := time.Since(start)
 			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != exitStep {
-				t.Fatalf("want exit %d, got %v; stderr %q", exitStep, err, stderr.String())
+			if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitStep {
+				t.Fatalf("want exit %d, got %v; stderr %q", cli.ExitStep, err, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), "canceled after") || !strings.Contains(stderr.String(), "connection refused") {
 				t.Errorf("stderr %q", stderr.String())

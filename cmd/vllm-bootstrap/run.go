@@ -2,21 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap"
+	"github.com/efortin/vllm-chill/internal/cli"
 	"github.com/efortin/vllm-chill/internal/contract"
-)
-
-// Exit codes of the command.
-const (
-	exitOK    = 0
-	exitStep  = 1
-	exitUsage = 2
 )
 
 // globals are the flags every command accepts.
@@ -32,70 +25,31 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.DurationVar(&g.timeout, "timeout", g.timeout, "bound on each wait")
 }
 
-// usageError is a mistake on the command line: exit 2 with a pointer to --help.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
 // run is main without the process: it returns the exit code, so tests can
 // drive every path in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	err := dispatch(ctx, args, stdout, getenv)
-	var ue usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "vllm-bootstrap: %s\nRun 'vllm-bootstrap --help' for usage.\n", ue.msg)
-		return exitUsage
-	default:
-		fmt.Fprintf(stderr, "vllm-bootstrap: %v\n", err)
-		return exitStep
-	}
-}
-
-func newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	// Errors are reported by run, and --help prints the full text there.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
-	}
-	return nil
+	return cli.Exit("vllm-bootstrap", usage, dispatch(ctx, args, stdout, getenv), stdout, stderr)
 }
 
 func dispatch(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
 	g := &globals{kubeconfig: getenv(contract.EnvKubeconfig), context: getenv(contract.EnvKubeContext), timeout: bootstrap.DefaultTimeout}
-	fs := newFlagSet("vllm-bootstrap")
+	fs := cli.NewFlagSet("vllm-bootstrap")
 	g.register(fs)
-	if err := parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("no command given")
+		return cli.Usagef("no command given")
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	if cmd == "help" {
-		return flag.ErrHelp
+		return cli.ErrHelp
 	}
 	c, ok := commands[cmd]
 	if !ok {
-		return usagef("unknown command %q", cmd)
+		return cli.Usagef("unknown command %q", cmd)
 	}
-	sub := newFlagSet(cmd)
+	sub := cli.NewFlagSet(cmd)
 	g.register(sub)
 	var setup bootstrap.SetupOptions
 	if cmd == "setup" {
@@ -103,14 +57,14 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer, getenv func(
 		sub.StringVar(&setup.Models, "models", "manifests/models", "manifest directory")
 		sub.StringVar(&setup.Namespace, "namespace", "", "namespace to ensure")
 	}
-	if err := parse(sub, rest); err != nil {
+	if err := cli.Parse(sub, rest); err != nil {
 		return err
 	}
 	if sub.NArg() != len(c.args) {
-		return usagef("%s takes %d argument(s) %v, got %d", cmd, len(c.args), c.args, sub.NArg())
+		return cli.Usagef("%s takes %d argument(s) %v, got %d", cmd, len(c.args), c.args, sub.NArg())
 	}
 	if g.timeout <= 0 {
-		return usagef("--timeout must be positive, got %s", g.timeout)
+		return cli.Usagef("--timeout must be positive, got %s", g.timeout)
 	}
 	b, err := connect(g, stdout)
 	if err != nil {
@@ -126,9 +80,9 @@ func connect(g *globals, stdout io.Writer) (*bootstrap.Bootstrapper, error) {
 		// LoadConfig's error lists the contexts the kubeconfig knows.
 		_, err := bootstrap.LoadConfig(g.kubeconfig, "")
 		if bootstrap.IsContextError(err) {
-			return nil, usagef("%v", err)
+			return nil, cli.Usagef("%v", err)
 		}
-		return nil, usagef("--context is required (or set VLLM_KUBE_CONTEXT); also: %v", err)
+		return nil, cli.Usagef("--context is required (or set VLLM_KUBE_CONTEXT); also: %v", err)
 	}
 	b, err := bootstrap.New(bootstrap.Options{
 		Kubeconfig:    g.kubeconfig,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
+	"github.com/efortin/vllm-chill/internal/cli"
 )
 
 // kubeconfig writes a kubeconfig with contexts "vllm-local" and "prod"
@@ -53,7 +54,7 @@ func runCLI(env map[string]string, args ...string) result {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"setup", "--help"}} {
 		r := runCLI(nil, args...)
-		if r.code != exitOK || !strings.Contains(r.stdout, "Usage: vllm-bootstrap") || !strings.Contains(r.stdout, "install-crds PATH") {
+		if r.code != cli.ExitOK || !strings.Contains(r.stdout, "Usage: vllm-bootstrap") || !strings.Contains(r.stdout, "install-crds PATH") {
 			t.Errorf("%v: code %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
 		}
 	}
@@ -75,7 +76,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--timeout", "soon", "wait"}, "invalid value"},
 	} {
 		r := runCLI(env, tc.args...)
-		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "--help") {
+		if r.code != cli.ExitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "--help") {
 			t.Errorf("%v: code %d, stderr %q, want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
 		}
 	}
@@ -84,7 +85,7 @@ func TestUsageErrors(t *testing.T) {
 func TestContextRequired(t *testing.T) {
 	kc := kubeconfig(t, "https://127.0.0.1:1")
 	r := runCLI(map[string]string{"KUBECONFIG": kc}, "wait")
-	if r.code != exitUsage {
+	if r.code != cli.ExitUsage {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 	for _, want := range []string{"--context", "VLLM_KUBE_CONTEXT", kc, "prod, vllm-local"} {
@@ -97,7 +98,7 @@ func TestContextRequired(t *testing.T) {
 func TestMissingKubeconfig(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "absent")
 	r := runCLI(nil, "--kubeconfig", path, "--context", "vllm-local", "wait")
-	if r.code != exitStep || !strings.Contains(r.stderr, path) {
+	if r.code != cli.ExitStep || !strings.Contains(r.stderr, path) {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -105,7 +106,7 @@ func TestMissingKubeconfig(t *testing.T) {
 func TestUnknownContext(t *testing.T) {
 	kc := kubeconfig(t, "https://127.0.0.1:1")
 	r := runCLI(map[string]string{"KUBECONFIG": kc, "VLLM_KUBE_CONTEXT": "k3d-vllm-test"}, "wait")
-	if r.code != exitStep || !strings.Contains(r.stderr, `context "k3d-vllm-test" not found`) || !strings.Contains(r.stderr, "prod, vllm-local") {
+	if r.code != cli.ExitStep || !strings.Contains(r.stderr, `context "k3d-vllm-test" not found`) || !strings.Contains(r.stderr, "prod, vllm-local") {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -116,7 +117,7 @@ func TestExpectContextRefusedBeforeConnecting(t *testing.T) {
 	url, accepts := bootstraptest.AcceptRecorder(t)
 	kc := kubeconfig(t, url)
 	r := runCLI(nil, "--kubeconfig", kc, "--context", "prod", "--expect-context", "vllm-local", "setup")
-	if r.code != exitStep || !strings.Contains(r.stderr, `refusing context "prod": expected context "vllm-local"`) {
+	if r.code != cli.ExitStep || !strings.Contains(r.stderr, `refusing context "prod": expected context "vllm-local"`) {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 	if n := accepts(); n != 0 {
@@ -124,7 +125,7 @@ func TestExpectContextRefusedBeforeConnecting(t *testing.T) {
 	}
 
 	r = runCLI(nil, "--kubeconfig", kc, "--context", "vllm-local", "--expect-context", "vllm-local", "--timeout", "300ms", "wait")
-	if r.code != exitStep {
+	if r.code != cli.ExitStep {
 		t.Fatalf("control: code %d, stderr %q", r.code, r.stderr)
 	}
 	if accepts() == 0 {
@@ -136,7 +137,7 @@ func TestNotListeningIsBounded(t *testing.T) {
 	url := bootstraptest.ClosedPort(t)
 	// Global flags are accepted after the command too.
 	r := runCLI(map[string]string{"KUBECONFIG": kubeconfig(t, url)}, "wait", "--context", "vllm-local", "--timeout", "1s")
-	if r.code != exitStep || !strings.Contains(r.stderr, "timed out after") || !strings.Contains(r.stderr, "connection refused") {
+	if r.code != cli.ExitStep || !strings.Contains(r.stderr, "timed out after") || !strings.Contains(r.stderr, "connection refused") {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 	if r.took > 3*time.Second {
@@ -155,7 +156,7 @@ func TestUnauthorizedFailsFast(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := runCLI(map[string]string{"KUBECONFIG": kubeconfig(t, srv.URL), "VLLM_KUBE_CONTEXT": "vllm-local"}, "setup")
-	if r.code != exitStep || !strings.Contains(r.stderr, "Unauthorized") || !strings.Contains(r.stderr, `context "vllm-local"`) {
+	if r.code != cli.ExitStep || !strings.Contains(r.stderr, "Unauthorized") || !strings.Contains(r.stderr, `context "vllm-local"`) {
 		t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 	}
 	if r.took > 2*time.Second {
@@ -170,7 +171,7 @@ func TestCanceledContextStopsWait(t *testing.T) {
 	var out, errOut bytes.Buffer
 	start := time.Now()
 	code := run(ctx, []string{"--kubeconfig", kubeconfig(t, url), "--context", "vllm-local", "wait"}, &out, &errOut, func(string) string { return "" })
-	if code != exitStep || !strings.Contains(errOut.String(), "canceled after") {
+	if code != cli.ExitStep || !strings.Contains(errOut.String(), "canceled after") {
 		t.Fatalf("code %d, stderr %q", code, errOut.String())
 	}
 	if took := time.Since(start); took > 2*time.Second {

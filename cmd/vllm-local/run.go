@@ -12,171 +12,288 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/cli"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/repo"
 )
+
+const usage = `Usage: vllm-local COMMAND [flags]
+
+Runs a throwaway Kubernetes control plane on loopback: etcd and kube-apiserver
+(and kube-controller-manager with --controllers), fresh certificates and a
+fresh run directory each time.
+
+Commands:
+  up [--controllers]                  start, print the kubeconfig path and context,
+                                      stay up until SIGINT/SIGTERM, then stop
+  run [--controllers] -- CMD [ARGS]   start, run CMD with KUBECONFIG and VLLM_KUBE_CONTEXT
+                                      set, stop, exit with CMD's code
+  help                                print this help
+
+Flags:
+  --controllers   also run kube-controller-manager (the default ServiceAccount,
+                  namespace deletion); Start then waits for the ServiceAccount
+
+Environment: ` + controlplane.EnvBinDir + ` (default .cache/controlplane/bin),
+` + controlplane.EnvStartTimeout + ` (60s), ` + controlplane.EnvVerbose + `=1 (component logs on stderr)
+
+Exit status: 0 success, 1 a step failed, 2 usage error, CMD's code for run,
+128+signal when stopped by SIGINT (130) or SIGTERM (143). Every exit stops
+the components and removes the run directory.
+`
 
 // childGrace is how long the command and everything in its process group
 // get to exit after a forwarded signal (or after the control plane failed)
 // before what is left of the group is killed.
 const childGrace = 10 * time.Second
 
-// signals tracks SIGINT/SIGTERM for run: before the command starts a signal
-// aborts Start; afterwards it is forwarded to the command's process group.
+// run is main without the process: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	return cli.Exit("vllm-local", usage, dispatch(args, stdout, stderr), stdout, stderr)
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return cli.Usagef("no command given")
+	}
+	cmd := args[0]
+	switch cmd {
+	case "help", "-h", "--help":
+		return cli.ErrHelp
+	case "up", "run":
+	default:
+		return cli.Usagef("unknown command %q", cmd)
+	}
+	fs := cli.NewFlagSet(cmd)
+	controllers := fs.Bool("controllers", false, "also run kube-controller-manager")
+	if err := cli.Parse(fs, args[1:]); err != nil {
+		return err
+	}
+	switch {
+	case cmd == "up" && fs.NArg() > 0:
+		return cli.Usagef("up takes no arguments, got %q", fs.Args())
+	case cmd == "run" && fs.NArg() == 0:
+		return cli.Usagef("run: missing command after --")
+	}
+	root, err := repo.Root()
+	if err != nil {
+		return err
+	}
+	binDir, err := controlplane.BinDir(root)
+	if err != nil {
+		return err
+	}
+	cp := &controlplane.ControlPlane{BinDir: binDir, Controllers: *controllers, Log: prefixed{stderr}}
+	sig := watchSignals(stderr)
+	defer sig.stop()
+	if cmd == "up" {
+		return up(cp, sig, stdout, stderr)
+	}
+	return runCommand(cp, sig, fs.Args(), stdout, stderr)
+}
+
+// prefixed writes lines as vllm-local's own.
+type prefixed struct{ w io.Writer }
+
+func (p prefixed) Write(b []byte) (int, error) { return fmt.Fprintf(p.w, "vllm-local: %s", b) }
+
+// signals tracks SIGINT/SIGTERM: the first cancels a Start in progress and
+// decides the exit code (128+signal); each is forwarded to the command's
+// process group once there is one.
 type signals struct {
+	ch     chan os.Signal
+	ctx    context.Context
+	cancel context.CancelFunc
+
 	mu       sync.Mutex
-	child    *exec.Cmd
-	received os.Signal
+	child    *proc.Group
+	name     string
+	received syscall.Signal
 	got      chan struct{} // closed on the first signal
 }
 
-func (s *signals) handle(ch <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer) {
-	for sig := range ch {
-		s.mu.Lock()
-		if s.received == nil {
-			s.received = sig
-			close(s.got)
+func watchSignals(stderr io.Writer) *signals {
+	s := &signals{ch: make(chan os.Signal, 4), got: make(chan struct{})}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for sig := range s.ch {
+			s.mu.Lock()
+			if s.received == 0 {
+				s.received = sig.(syscall.Signal)
+				close(s.got)
+			}
+			child, name := s.child, s.name
+			s.mu.Unlock()
+			s.cancel()
+			if child != nil {
+				fmt.Fprintf(stderr, "vllm-local: forwarding %v to %s\n", sig, name)
+				_ = child.Signal(sig.(syscall.Signal))
+			}
 		}
-		c := s.child
-		s.mu.Unlock()
-		cancel() // aborts a Start in progress
-		if c != nil {
-			fmt.Fprintf(stderr, "vllm-local: forwarding %v to %s\n", sig, c.Path)
-			_ = syscall.Kill(-c.Process.Pid, sig.(syscall.Signal))
-		}
-	}
+	}()
+	return s
 }
 
-// run starts a control plane, runs argv against it and always cleans up.
-// The command runs in its own process group so that a signal reaches all of
-// it (go test and its test binaries) exactly once, through us, and so that
-// nothing it started can outlive the run.
-func run(argv []string, stdout, stderr io.Writer) int {
-	becomeSubreaper()
-	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(ch)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sig := &signals{got: make(chan struct{})}
-	go sig.handle(ch, cancel, stderr)
+func (s *signals) stop() {
+	signal.Stop(s.ch)
+	close(s.ch)
+	s.cancel()
+}
 
-	cp, err := start(ctx, stderr)
+// interrupted is the error of a run a signal ended: exit 128+signal, as a
+// shell reports it, so go-task and CI runners see it as interrupted.
+func (s *signals) interrupted() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.received == 0 {
+		return nil
+	}
+	return cli.ExitCode{Code: 128 + int(s.received)}
+}
+
+// start starts the control plane; a signal aborts it.
+func start(cp *controlplane.ControlPlane, sig *signals, stderr io.Writer) error {
+	t0 := time.Now()
+	if err := cp.Start(sig.ctx); err != nil {
+		if stopped := sig.interrupted(); stopped != nil {
+			fmt.Fprintf(stderr, "vllm-local: start control plane: %v\n", err)
+			return stopped
+		}
+		return fmt.Errorf("start control plane: %w", err)
+	}
+	fmt.Fprintf(stderr, "vllm-local: control plane ready in %.2fs (%s)\n", time.Since(t0).Seconds(), cp.APIServerURL())
+	return nil
+}
+
+func stop(cp *controlplane.ControlPlane, stderr io.Writer) error {
+	t0, dir := time.Now(), cp.Dir()
+	if err := cp.Stop(); err != nil {
+		return fmt.Errorf("stop: %w", err)
+	}
+	fmt.Fprintf(stderr, "vllm-local: stopped in %.2fs, removed %s\n", time.Since(t0).Seconds(), dir)
+	return nil
+}
+
+// up stays until a signal or a component's exit.
+func up(cp *controlplane.ControlPlane, sig *signals, stdout, stderr io.Writer) error {
+	if err := start(cp, sig, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kubeconfig: %s\ncontext: %s\n", cp.KubeconfigPath(), contract.ContextLocal)
+	var failed error
+	select {
+	case <-sig.got:
+		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", sig.received)
+	case <-cp.Failed():
+		failed = cp.Err()
+	}
+	if err := stop(cp, stderr); err != nil && failed == nil {
+		failed = err
+	}
+	if stopped := sig.interrupted(); stopped != nil {
+		return stopped
+	}
+	return failed
+}
+
+// runCommand starts the control plane, runs argv against it in a process
+// group of its own (a signal reaches all of it, go test and its test
+// binaries, exactly once, through us) and always stops the plane.
+func runCommand(cp *controlplane.ControlPlane, sig *signals, argv []string, stdout, stderr io.Writer) error {
+	// The command's orphans (a test binary whose go command died) become
+	// our children, so they are waited for; see internal/proc for macOS.
+	if err := proc.BecomeSubreaper(); err != nil {
+		return err
+	}
+	if err := start(cp, sig, stderr); err != nil {
+		return err
+	}
+	code, err := runChild(cp, sig, argv, stdout, stderr)
+	if stopErr := stop(cp, stderr); err == nil {
+		err = stopErr
+	}
+	if stopped := sig.interrupted(); stopped != nil {
+		// 128+signal whatever the command made of it: go test turns the
+		// suite's SIGINT exit into a plain 1.
+		return stopped
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "vllm-local: %v\n", err)
-		return sig.exitCode(1)
+		return err
 	}
-	code := runChild(cp, argv, stdout, stderr, sig)
-	if err := stop(cp, stderr); err != nil && code == 0 {
-		code = 1
-	}
-	return code
+	return cli.ExitCode{Code: code}
 }
 
-func runChild(cp *controlplane.ControlPlane, argv []string, stdout, stderr io.Writer, sig *signals) int {
+func runChild(cp *controlplane.ControlPlane, sig *signals, argv []string, stdout, stderr io.Writer) (int, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), contract.EnvKubeconfig+"="+cp.KubeconfigPath(), contract.EnvKubeContext+"="+contract.ContextLocal)
-	goTmp, err := goTmpDir(cp)
-	if err != nil {
-		fmt.Fprintf(stderr, "vllm-local: %v\n", err)
-		return 1
-	}
-	if goTmp != "" {
-		cmd.Env = append(cmd.Env, goTmp)
+	// go's work dirs (GOTMPDIR) go inside the run directory, which Stop
+	// removes: go killed by SIGTERM leaves its go-build* dir behind. A
+	// GOTMPDIR the user set is kept.
+	if os.Getenv("GOTMPDIR") == "" {
+		dir := filepath.Join(cp.Dir(), "gotmp")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return 0, fmt.Errorf("create GOTMPDIR for the command: %w", err)
+		}
+		cmd.Env = append(cmd.Env, "GOTMPDIR="+dir)
 	}
 	// No stdin: a command in a background process group that read the
 	// terminal would be stopped (SIGTTIN) and hang the run.
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	name := filepath.Base(argv[0])
 
 	sig.mu.Lock()
-	if sig.received != nil { // signalled between Start and here: do not run at all
+	if sig.received != 0 { // signalled between Start and here: do not run at all
 		sig.mu.Unlock()
-		return sig.exitCode(1)
+		return 1, nil
 	}
-	if err := cmd.Start(); err != nil {
+	g, err := proc.Start(cmd)
+	if err != nil {
 		sig.mu.Unlock()
-		fmt.Fprintf(stderr, "vllm-local: start %s: %v\n", argv[0], err)
-		return 127
+		return 0, cli.ExitCode{Code: 127, Msg: fmt.Sprintf("start %s: %v", argv[0], err)}
 	}
-	sig.child = cmd
+	sig.child, sig.name = g, name
 	sig.mu.Unlock()
-	pgid := cmd.Process.Pid
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 
 	var cpErr error
 	select {
-	case <-done:
+	case <-g.Done():
 		// The command ended on its own: whatever it left in its group is a
 		// stray and goes at once.
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		reapGroup(pgid)
+		g.Drain(time.Now())
 	case <-cp.Failed():
 		cpErr = cp.Err()
-		fmt.Fprintf(stderr, "vllm-local: %v\nvllm-local: stopping %s\n", cpErr, argv[0])
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		drainGroup(pgid, done, time.Now().Add(childGrace), argv[0], stderr)
+		fmt.Fprintf(stderr, "vllm-local: %v\nvllm-local: stopping %s\n", cpErr, name)
+		_ = g.Signal(syscall.SIGTERM)
+		drain(g, name, stderr)
 	case <-sig.got:
-		drainGroup(pgid, done, time.Now().Add(childGrace), argv[0], stderr)
+		drain(g, name, stderr)
 	}
-
-	code := cmd.ProcessState.ExitCode()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		code = 128 + int(ws.Signal())
-	}
+	code := g.ExitCode()
 	if cpErr != nil && code == 0 {
-		code = 1 // the command passed, but against a control plane that broke under it
+		return 1, cpErr // the command passed, but against a control plane that broke under it
 	}
-	// A run a signal stopped says so (130/143) whatever the command made of
-	// it: go test turns the suite's SIGINT exit into a plain 1.
-	return sig.exitCode(code)
+	return code, nil
 }
 
-// goTmpDir points the go command's work dirs (GOTMPDIR) into the control
-// plane's temp dir, which Stop removes: go killed by SIGTERM leaves its
-// go-build* dir behind, and a run ended by a signal must leave nothing. A
-// GOTMPDIR the user set is kept.
-func goTmpDir(cp *controlplane.ControlPlane) (string, error) {
-	if os.Getenv("GOTMPDIR") != "" {
-		return "", nil
-	}
-	dir := filepath.Join(cp.Dir(), "gotmp")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create GOTMPDIR for the command: %w", err)
-	}
-	return "GOTMPDIR=" + dir, nil
-}
-
-// drainGroup gives the whole process group, not just the command, until
-// deadline to exit after a signal: `go test` dies at once on SIGTERM while
-// its test binary is still deleting its models and temp dir, and killing the
-// group when go exits would cut that cleanup short. What is left at the
-// deadline is killed; everything is reaped.
-func drainGroup(pgid int, done <-chan error, deadline time.Time, name string, stderr io.Writer) {
+// drain gives the whole process group, not just the command, childGrace to
+// exit after a signal: `go test` dies at once on SIGTERM while its test
+// binary is still deleting its models and temp dir, and killing the group
+// when go exits would cut that cleanup short.
+func drain(g *proc.Group, name string, stderr io.Writer) {
+	deadline := time.Now().Add(childGrace)
 	select {
-	case <-done:
-	case <-time.After(time.Until(deadline)):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-done
+	case <-g.Done():
+	case <-time.After(childGrace):
+		fmt.Fprintf(stderr, "vllm-local: %s did not exit within %s of the signal: killing its process group\n", name, childGrace)
+		g.Kill()
 	}
-	if !waitGroup(pgid, time.Now()) {
-		fmt.Fprintf(stderr, "vllm-local: %s exited; giving the rest of its process group up to %.1fs to finish\n",
-			filepath.Base(name), time.Until(deadline).Seconds())
-		if !waitGroup(pgid, deadline) {
-			fmt.Fprintf(stderr, "vllm-local: killing what is left of %s's process group\n", filepath.Base(name))
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		}
+	if g.Running() {
+		fmt.Fprintf(stderr, "vllm-local: %s exited; giving the rest of its process group up to %.1fs to finish\n", name, time.Until(deadline).Seconds())
 	}
-	reapGroup(pgid)
-}
-
-// exitCode follows the shell convention 128+signal when a signal ended the run.
-func (s *signals) exitCode(def int) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n, ok := s.received.(syscall.Signal); ok {
-		return 128 + int(n)
+	if !g.Drain(deadline) {
+		fmt.Fprintf(stderr, "vllm-local: killed what was left of %s's process group after %s\n", name, childGrace)
 	}
-	return def
 }

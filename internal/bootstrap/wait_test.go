@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // newTestBootstrapper points a Bootstrapper at server through a real
@@ -191,5 +194,26 @@ func TestWaitReadyCanceled(t *testing.T) {
 	mustContain(t, err.Error(), "canceled after", "connection refused")
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("cancel took %s to take effect", took)
+	}
+}
+
+// TestWaitReadyExcludesWhatACRDTestDoesNotNeed: the /readyz request leaves
+// out the slow post-start hooks of contract.NotAwaitedReadyz, and only those.
+func TestWaitReadyExcludesWhatACRDTestDoesNotNeed(t *testing.T) {
+	var excluded atomic.Value
+	inner := readyAfter(0)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/readyz" {
+			excluded.Store(r.URL.Query()["exclude"])
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	b, _ := newTestBootstrapper(t, srv.URL, 10*time.Second)
+	if err := b.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := excluded.Load().([]string); !slices.Equal(got, contract.NotAwaitedReadyz) {
+		t.Errorf("/readyz excluded %q, want %q", got, contract.NotAwaitedReadyz)
 	}
 }

@@ -36,6 +36,20 @@ const (
 	ClientBurst = 200
 )
 
+// NotAwaitedReadyz are the /readyz checks that a test of CRDs and custom
+// resources does not need, excluded (?exclude=) wherever this repository
+// waits for an API server to be ready. Both are post-start hooks of
+// kube-apiserver that finish a second or two after the rest:
+//   - rbac/bootstrap-roles writes the default roles after a fixed 1 s wait;
+//     the clients here are in system:masters (the local plane's admin, k3s's
+//     admin), which the API server authorizes before RBAC;
+//   - scheduling/bootstrap-system-priority-classes creates the priority
+//     classes of pods; no pod is scheduled.
+var NotAwaitedReadyz = []string{
+	"poststarthook/rbac/bootstrap-roles",
+	"poststarthook/scheduling/bootstrap-system-priority-classes",
+}
+
 // Version pins. Kubernetes and etcd are built from tools/controlplane's
 // go.mod files, the k3s image runs the same Kubernetes release in Dagger and
 // k3d, the Go image builds and tests inside Dagger, and the Dagger engine is

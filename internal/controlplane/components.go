@@ -1,10 +1,40 @@
 package controlplane
 
 import (
-	"fmt"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 )
+
+// component is one binary of the plane, as data: its name (the binary's name
+// in BinDir), its command line for a start's layout, and when it starts.
+type component struct {
+	name  string
+	flags func(layout) flagMap
+	// afterReady: started once the API server is ready, not with the others.
+	afterReady bool
+}
+
+// The components, in start order. etcd and kube-apiserver start at once
+// (the API server retries etcd until it answers).
+var (
+	etcd                  = component{name: "etcd", flags: etcdFlags}
+	kubeAPIServer         = component{name: "kube-apiserver", flags: apiServerFlags}
+	kubeControllerManager = component{name: "kube-controller-manager", flags: controllerManagerFlags, afterReady: true}
+)
+
+// plan is what this plane runs, in start order.
+func (cp *ControlPlane) plan() []component {
+	c := []component{etcd, kubeAPIServer}
+	if cp.Controllers {
+		c = append(c, kubeControllerManager)
+	}
+	return c
+}
+
+// Binaries are the names of every component binary, in start order.
+var Binaries = []string{etcd.name, kubeAPIServer.name, kubeControllerManager.name}
 
 // layout is what the command lines of one start refer to.
 type layout struct {
@@ -17,6 +47,31 @@ type layout struct {
 
 func (l layout) etcdURL() string      { return "http://127.0.0.1:" + strconv.Itoa(l.etcdPort) }
 func (l layout) apiServerURL() string { return "https://127.0.0.1:" + strconv.Itoa(l.apiPort) }
+
+// flagMap keeps a command line as data until exec time, so defaults and
+// caller overrides merge by name instead of by string surgery.
+type flagMap map[string]string
+
+func (f flagMap) merge(over map[string]string) flagMap {
+	for k, v := range over {
+		f[k] = v
+	}
+	return f
+}
+
+// args renders --name=value pairs in a stable order (stable error messages).
+func (f flagMap) args() []string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, "--"+k+"="+f[k])
+	}
+	return out
+}
 
 func etcdFlags(l layout) flagMap {
 	peer := "http://127.0.0.1:" + strconv.Itoa(l.etcdPeerPort)
@@ -38,6 +93,33 @@ func etcdFlags(l layout) flagMap {
 	}
 }
 
+// servedGroups are the API groups kube-apiserver serves: the core group, the
+// CRD and aggregation machinery, what authentication and authorization use,
+// and the groups whose informers the default admission plugins and the API
+// server's own controllers wait for (without them /readyz's informer-sync
+// never passes). The rest (apps, batch, autoscaling, policy, events,
+// flowcontrol, resource, storagemigration, ...) serve workloads, which a
+// test of CRDs has none of: not registering them is what makes the API
+// server start sooner and smaller. docs/local.md lists the measurements.
+var servedGroups = []string{
+	"v1",
+	"apiextensions.k8s.io/v1", "apiregistration.k8s.io/v1", "admissionregistration.k8s.io/v1",
+	"authentication.k8s.io/v1", "authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1",
+	"coordination.k8s.io/v1", "discovery.k8s.io/v1", "networking.k8s.io/v1",
+	"scheduling.k8s.io/v1", "storage.k8s.io/v1", "node.k8s.io/v1", "certificates.k8s.io/v1",
+}
+
+func runtimeConfig() string {
+	parts := []string{"api/all=false"}
+	for _, g := range servedGroups {
+		if g == "v1" {
+			g = "api/v1"
+		}
+		parts = append(parts, g+"=true")
+	}
+	return strings.Join(parts, ",")
+}
+
 func apiServerFlags(l layout) flagMap {
 	f := l.files
 	return flagMap{
@@ -54,6 +136,7 @@ func apiServerFlags(l layout) flagMap {
 		"service-account-key-file":         f["sa.pub"],
 		"service-account-signing-key-file": f["sa.key"],
 		"service-cluster-ip-range":         "10.0.0.0/24",
+		"runtime-config":                   runtimeConfig(),
 		// Nothing here proxies to nodes or webhooks outside loopback, and there
 		// is no workload: these trims cut memory and start time.
 		"enable-priority-and-fairness": "false",
@@ -63,9 +146,10 @@ func apiServerFlags(l layout) flagMap {
 	}
 }
 
-// controllerManagerFlags runs only the controllers the tests rely on: the
-// `default` ServiceAccount and its tokens, and namespace deletion. Each other
-// controller would add informers (memory) and start time for nothing.
+// controllerManagerFlags runs only the controllers tests rely on when they
+// ask for them: the `default` ServiceAccount and its tokens, and namespace
+// deletion. Each other controller would add informers (memory) and start
+// time for nothing.
 func controllerManagerFlags(l layout) flagMap {
 	f := l.files
 	return flagMap{
@@ -80,10 +164,4 @@ func controllerManagerFlags(l layout) flagMap {
 		"profiling":   "false",
 		"v":           "0",
 	}
-}
-
-func binPath(binDir, name string) string { return filepath.Join(binDir, name) }
-
-func missingBinaryError(path string) error {
-	return fmt.Errorf("control-plane binary %s not found: run `go tool task local:binaries` (or set %s)", path, EnvBinDir)
 }

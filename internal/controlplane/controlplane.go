@@ -1,9 +1,12 @@
-// Package controlplane runs a real, throwaway Kubernetes control plane
-// (etcd, kube-apiserver, kube-controller-manager) on loopback, in the spirit of
-// controller-runtime's envtest, with a context.Context on every wait.
+// Package controlplane runs a real, throwaway Kubernetes control plane (etcd
+// and kube-apiserver, and kube-controller-manager when asked for) on
+// loopback, in the spirit of controller-runtime's envtest, with a
+// context.Context on every wait.
 //
-// The zero value works: every field has a default and, where useful, an
-// environment override (see env.go for the complete list).
+// Every field but BinDir has a default; env.go lists the environment
+// overrides. Start waits for exactly what a test of CRDs and custom
+// resources needs (readiness.go says which checks and why); Stop kills at
+// once, since nothing of a throwaway plane is worth flushing.
 package controlplane
 
 import (
@@ -12,59 +15,72 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"k8s.io/client-go/rest"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/rundir"
 )
 
 // ControlPlane is one local control plane. Start it once, Stop it once.
 type ControlPlane struct {
-	// BinDir holds etcd, kube-apiserver and kube-controller-manager.
-	// Default: $VLLM_CONTROLPLANE_BIN_DIR, else .cache/controlplane/bin under the repo root.
+	// BinDir holds etcd, kube-apiserver and kube-controller-manager. Required:
+	// see BinDir in env.go for the default callers resolve.
 	BinDir string
+	// Controllers runs kube-controller-manager (service accounts and their
+	// tokens, namespace deletion) once the API server is ready, and Start
+	// then waits for the `default` ServiceAccount. Only tests that create
+	// pods or delete namespaces need it. Default off.
+	Controllers bool
 	// StartTimeout bounds Start. Default: $VLLM_CONTROLPLANE_START_TIMEOUT, else 60s.
 	StartTimeout time.Duration
-	// StopTimeout is how long each component gets between SIGTERM and SIGKILL.
-	// Default: $VLLM_CONTROLPLANE_STOP_TIMEOUT, else 10s.
-	StopTimeout time.Duration
 	// Out receives component logs, one "name: line" per line. Default: discarded,
 	// or stderr when VLLM_CONTROLPLANE_VERBOSE=1. Errors always carry the last lines.
 	Out io.Writer
+	// Log receives the one line Start prints when it removed the directories
+	// of dead runs (and killed what they left running). Default: discarded.
+	Log io.Writer
 	// APIServerPort and EtcdPort are preferred ports; 0 (the default) means any.
 	// A preferred port that is already taken is replaced by a free one.
 	APIServerPort, EtcdPort int
-	// EtcdFlags, APIServerFlags and ControllerManagerFlags add to or override
-	// the default flags (name without "--" → value).
-	EtcdFlags, APIServerFlags, ControllerManagerFlags map[string]string
+	// Flags add to or override a component's default flags: component name
+	// → flag name without "--" → value.
+	Flags map[string]map[string]string
 
 	mu         sync.Mutex
 	started    bool
-	dir        string
+	dir        *rundir.Dir
 	layout     layout
 	kubeconfig string
 	config     *rest.Config
-	procs      []*process // start order: etcd, kube-apiserver, kube-controller-manager
+	running    []*running // in start order
+	peakRSS    map[string]int64
 	failed     chan struct{}
 	failErr    error
-
-	readyz, serviceAccount time.Duration // since etcd and kube-apiserver were launched
 }
 
-// StartTimings says how long after etcd and kube-apiserver were launched /readyz
-// answered and the `default` ServiceAccount existed (for the benchmark).
-func (cp *ControlPlane) StartTimings() (readyz, serviceAccount time.Duration) {
-	return cp.readyz, cp.serviceAccount
+// running is a started component.
+type running struct {
+	name     string
+	group    *proc.Group
+	tail     *tailBuffer
+	stopping atomic.Bool // set before we kill it, so its exit is not "unexpected"
 }
 
-// Start brings the control plane up and returns once kube-apiserver answers
-// /readyz and the `default` ServiceAccount exists, or with an error after
-// tearing down whatever it had started. It retries with fresh ports when a
-// component lost its port to another program between reservation and bind.
+// Start brings the control plane up and returns once the API server is ready
+// for CRDs and custom resources (and, with Controllers, the `default`
+// ServiceAccount exists), or with an error after tearing down whatever it
+// had started. Before that it removes the directories of dead runs. It
+// retries with fresh ports when a component lost its port to another
+// program between reservation and bind.
 func (cp *ControlPlane) Start(ctx context.Context) error {
 	cp.mu.Lock()
 	if cp.started {
@@ -77,10 +93,13 @@ func (cp *ControlPlane) Start(ctx context.Context) error {
 	if err := cp.defaults(); err != nil {
 		return err
 	}
-	for _, name := range Binaries {
-		if st, err := os.Stat(binPath(cp.BinDir, name)); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
-			return missingBinaryError(binPath(cp.BinDir, name))
+	for _, c := range cp.plan() {
+		if st, err := os.Stat(filepath.Join(cp.BinDir, c.name)); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			return missingBinaryError(filepath.Join(cp.BinDir, c.name))
 		}
+	}
+	if swept := rundir.Sweep(rundir.Prefixes...).String(); swept != "" && cp.Log != nil {
+		fmt.Fprintln(cp.Log, "control plane: "+swept)
 	}
 	ctx, cancel := context.WithTimeout(ctx, cp.StartTimeout)
 	defer cancel()
@@ -94,19 +113,12 @@ func (cp *ControlPlane) Start(ctx context.Context) error {
 }
 
 func (cp *ControlPlane) defaults() error {
-	var err error
 	if cp.BinDir == "" {
-		if cp.BinDir, err = DefaultBinDir(); err != nil {
-			return err
-		}
+		return fmt.Errorf("control plane: no BinDir (the directory holding %s)", strings.Join(Binaries, ", "))
 	}
+	var err error
 	if cp.StartTimeout == 0 {
 		if cp.StartTimeout, err = durationFromEnv(EnvStartTimeout, defaultStartTimeout); err != nil {
-			return err
-		}
-	}
-	if cp.StopTimeout == 0 {
-		if cp.StopTimeout, err = durationFromEnv(EnvStopTimeout, defaultStopTimeout); err != nil {
 			return err
 		}
 	}
@@ -117,18 +129,16 @@ func (cp *ControlPlane) defaults() error {
 }
 
 func (cp *ControlPlane) startOnce(ctx context.Context) (err error) {
-	cp.failed, cp.failErr, cp.procs = make(chan struct{}), nil, nil
-	dir, err := os.MkdirTemp("", "vllm-local-")
-	if err != nil {
-		return fmt.Errorf("create temp dir: %w", err)
+	cp.failed, cp.failErr, cp.running = make(chan struct{}), nil, nil
+	if cp.dir, err = rundir.Create("vllm-local-"); err != nil {
+		return err
 	}
-	cp.dir = dir
 	defer func() {
 		if err != nil { // a partial start tears down what it had started
-			err = errors.Join(err, cp.teardown(context.WithoutCancel(ctx)))
+			err = errors.Join(err, cp.Stop())
 		}
 	}()
-
+	dir := cp.dir.Path()
 	l := layout{dir: dir, kcmKubeconfig: filepath.Join(dir, "kube-controller-manager.kubeconfig")}
 	for _, p := range []struct {
 		dst       *int
@@ -138,123 +148,130 @@ func (cp *ControlPlane) startOnce(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	cp.layout = l
 	pki, err := newPKI()
 	if err != nil {
 		return err
 	}
-	if cp.layout.files, err = pki.writeFiles(dir); err != nil {
+	if l.files, err = pki.writeFiles(dir); err != nil {
 		return err
 	}
+	cp.layout = l
 	server := l.apiServerURL()
 	cp.kubeconfig = filepath.Join(dir, "kubeconfig")
 	if err = writeKubeconfig(cp.kubeconfig, server, contract.ContextLocal, pki.CA.CertPEM, pki.Admin); err != nil {
 		return err
 	}
-	if err = writeKubeconfig(l.kcmKubeconfig, server, "kube-controller-manager", pki.CA.CertPEM, pki.KCM); err != nil {
-		return err
-	}
-	cp.config = restConfig(server, pki.CA.CertPEM, pki.Admin)
-
-	// etcd and kube-apiserver start at once (the API server retries etcd);
-	// waitReady starts the controller manager once the API server is ready.
-	for _, name := range []string{"etcd", "kube-apiserver"} {
-		if err := cp.launch(name); err != nil {
+	if cp.Controllers {
+		if err = writeKubeconfig(l.kcmKubeconfig, server, "kube-controller-manager", pki.CA.CertPEM, pki.KCM); err != nil {
 			return err
 		}
 	}
-	if err := cp.waitReady(ctx); err != nil {
+	cp.config = restConfig(server, pki.CA.CertPEM, pki.Admin)
+
+	plan := cp.plan()
+	for _, c := range plan {
+		if !c.afterReady {
+			if err := cp.launch(c); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cp.waitAPIServer(ctx); err != nil {
 		return err
 	}
-	// Only now is an exit "unexpected": during Start, waitFor reports exits itself.
-	for _, p := range cp.procs {
-		go cp.watch(p)
+	for _, c := range plan {
+		if c.afterReady {
+			if err := cp.launch(c); err != nil {
+				return err
+			}
+		}
+	}
+	if cp.Controllers {
+		if err := cp.waitControllers(ctx); err != nil {
+			return err
+		}
+	}
+	// Only now is an exit "unexpected": during Start, the waits report exits.
+	for _, r := range cp.running {
+		go cp.watch(r)
 	}
 	return nil
 }
 
-// launch starts (or restarts) one component with its default flags plus the
-// caller's overrides, keeping cp.procs in start order.
-func (cp *ControlPlane) launch(name string) error {
-	flags := map[string]struct {
-		def  func(layout) flagMap
-		over map[string]string
-	}{
-		"etcd":                    {etcdFlags, cp.EtcdFlags},
-		"kube-apiserver":          {apiServerFlags, cp.APIServerFlags},
-		"kube-controller-manager": {controllerManagerFlags, cp.ControllerManagerFlags},
-	}[name]
-	p, err := startProcess(name, binPath(cp.BinDir, name), flags.def(cp.layout).merge(flags.over), cp.Out)
+// launch starts one component with its default flags plus the caller's
+// overrides, and records it in the run directory.
+func (cp *ControlPlane) launch(c component) error {
+	r := &running{name: c.name, tail: newTailBuffer(8 << 10)}
+	cmd := exec.Command(filepath.Join(cp.BinDir, c.name), c.flags(cp.layout).merge(cp.Flags[c.name]).args()...)
+	var w io.Writer = r.tail
+	if cp.Out != nil {
+		w = io.MultiWriter(r.tail, &prefixWriter{prefix: c.name + ": ", w: cp.Out})
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = time.Second // do not hang on output pipes after exit
+	g, err := proc.Start(cmd)
 	if err != nil {
-		return err
+		return fmt.Errorf("start %s (%s): %w", c.name, cmd.Path, err)
 	}
+	r.group = g
 	cp.mu.Lock()
-	defer cp.mu.Unlock()
-	for i, old := range cp.procs {
-		if old.name == name {
-			cp.procs[i] = p
-			return nil
-		}
-	}
-	cp.procs = append(cp.procs, p)
-	return nil
+	cp.running = append(cp.running, r)
+	cp.mu.Unlock()
+	return cp.dir.Record(c.name, g.PID())
 }
 
 // watch turns an exit that nobody asked for into Failed/Err.
-func (cp *ControlPlane) watch(p *process) {
-	<-p.done
-	if p.expectedExit() {
+func (cp *ControlPlane) watch(r *running) {
+	<-r.group.Done()
+	if r.stopping.Load() {
 		return
 	}
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if cp.failErr == nil {
-		cp.failErr = fmt.Errorf("control plane: %w", p.exitError())
+		cp.failErr = fmt.Errorf("control plane: %w", r.exitError())
 		close(cp.failed)
 	}
 }
 
-// deadEtcdGrace bounds the API server's shutdown once etcd has died.
-const deadEtcdGrace = time.Second
-
-// Stop stops kube-controller-manager and kube-apiserver before etcd (an API
-// server whose etcd is gone hangs on shutdown), waits for every process and
-// removes the temp dir. ctx cancellation turns SIGTERM grace into SIGKILL.
-func (cp *ControlPlane) Stop(ctx context.Context) error {
-	return cp.teardown(ctx)
+// exitError describes how the component ended, with the tail of its output.
+func (r *running) exitError() error {
+	state := "exited"
+	if err := r.group.Err(); err != nil {
+		state = "exited: " + err.Error()
+	}
+	return &ExitError{Name: r.name, State: state, Tail: r.tail.String()}
 }
 
-func (cp *ControlPlane) teardown(ctx context.Context) (err error) {
+// Stop kills every component at once (a throwaway plane holds nothing worth
+// a graceful shutdown), waits until each is reaped, and removes the run
+// directory. The peak memory of each component is kept for PeakRSS.
+func (cp *ControlPlane) Stop() error {
 	cp.mu.Lock()
-	procs, dir, l := cp.procs, cp.dir, cp.layout
-	cp.procs, cp.dir = nil, ""
+	running, dir, l := cp.running, cp.dir, cp.layout
+	cp.running, cp.dir = nil, nil
 	cp.mu.Unlock()
-	defer func() {
-		if dir != "" {
-			if rmErr := os.RemoveAll(dir); rmErr != nil {
-				err = errors.Join(err, fmt.Errorf("remove %s: %w", dir, rmErr))
-			}
-		}
-		for _, port := range []int{l.etcdPort, l.etcdPeerPort, l.apiPort} {
-			if port != 0 {
-				releasePort(port)
-			}
-		}
-	}()
-	// An API server whose etcd is already gone does not finish a graceful
-	// shutdown (it keeps retrying storage), so it only gets a short grace then.
-	etcdGone := len(procs) > 0 && procs[0].exited()
-	var errs []error
-	for i := len(procs) - 1; i >= 0; i-- {
-		grace := cp.StopTimeout
-		if etcdGone && procs[i].name == "kube-apiserver" {
-			grace = min(grace, deadEtcdGrace)
-		}
-		if err := procs[i].stop(ctx, grace); err != nil && !(etcdGone && procs[i].name == "kube-apiserver") {
-			errs = append(errs, err)
+	for _, r := range running {
+		r.stopping.Store(true)
+		_ = r.group.Signal(syscall.SIGKILL) // to the component's whole group
+	}
+	peaks := map[string]int64{}
+	for _, r := range running {
+		r.group.Kill() // reaped: SIGKILL cannot fail to end it
+		peaks[r.name] = r.group.PeakRSS()
+	}
+	cp.mu.Lock()
+	cp.peakRSS = peaks
+	cp.mu.Unlock()
+	for _, port := range []int{l.etcdPort, l.etcdPeerPort, l.apiPort} {
+		if port != 0 {
+			releasePort(port)
 		}
 	}
-	return errors.Join(errs...)
+	if dir == nil {
+		return nil
+	}
+	return dir.Remove()
 }
 
 // isPortClash tells a component that could not bind its port (taken by
@@ -263,14 +280,21 @@ func isPortClash(err error) bool {
 	return IsExitError(err) && strings.Contains(err.Error(), "address already in use")
 }
 
-// KubeconfigPath is the absolute path of the admin kubeconfig (context "vllm-local").
+// KubeconfigPath is the absolute path of the admin kubeconfig (context vllm-local).
 func (cp *ControlPlane) KubeconfigPath() string { return cp.kubeconfig }
 
 // RESTConfig is a client configuration for the admin user (system:masters).
 func (cp *ControlPlane) RESTConfig() *rest.Config { return rest.CopyConfig(cp.config) }
 
-// Dir is the temp dir holding data, certs and kubeconfigs; Stop removes it.
-func (cp *ControlPlane) Dir() string { return cp.dir }
+// Dir is the run directory holding data, certs and kubeconfigs; Stop removes it.
+func (cp *ControlPlane) Dir() string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if cp.dir == nil {
+		return ""
+	}
+	return cp.dir.Path()
+}
 
 // CAFiles are the paths of the CA certificate and key that sign every client
 // certificate the API server trusts, so a test can mint its own (an expired
@@ -282,18 +306,23 @@ func (cp *ControlPlane) CAFiles() (cert, key string) {
 // APIServerURL is the https URL of kube-apiserver on 127.0.0.1.
 func (cp *ControlPlane) APIServerURL() string { return cp.layout.apiServerURL() }
 
-// EtcdURL is the client URL of etcd on 127.0.0.1.
-func (cp *ControlPlane) EtcdURL() string { return cp.layout.etcdURL() }
-
-// PIDs maps each running component name to its process id.
+// PIDs maps each running component's name to its process id.
 func (cp *ControlPlane) PIDs() map[string]int {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	out := map[string]int{}
-	for _, p := range cp.procs {
-		out[p.name] = p.pid()
+	for _, r := range cp.running {
+		out[r.name] = r.group.PID()
 	}
 	return out
+}
+
+// PeakRSS maps each component to its peak resident memory in bytes, read
+// when Stop reaped it (empty before Stop).
+func (cp *ControlPlane) PeakRSS() map[string]int64 {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.peakRSS
 }
 
 // Failed is closed when a component exits without being asked to; Err then
@@ -305,4 +334,25 @@ func (cp *ControlPlane) Err() error {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	return cp.failErr
+}
+
+// ExitError reports a component that exited when it should have been running.
+type ExitError struct {
+	Name  string // etcd, kube-apiserver or kube-controller-manager
+	State string // how it ended, e.g. "exited: signal: killed"
+	Tail  string // last lines of its output
+}
+
+func (e *ExitError) Error() string {
+	msg := fmt.Sprintf("%s %s", e.Name, e.State)
+	if t := strings.TrimSpace(e.Tail); t != "" {
+		msg += "\n--- last output of " + e.Name + " ---\n" + t
+	}
+	return msg
+}
+
+// IsExitError reports whether err is (or wraps) an *ExitError.
+func IsExitError(err error) bool {
+	var e *ExitError
+	return errors.As(err, &e)
 }

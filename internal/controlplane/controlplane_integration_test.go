@@ -8,53 +8,60 @@ package controlplane
 
 import (
 	"context"
-	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
+	"github.com/efortin/vllm-chill/internal/repo"
 )
 
-// requireBinaries fails (never skips) when the binaries are missing: a test
-// that silently skips would hide that the local path is broken.
-func requireBinaries(t *testing.T) {
+// binDir is where the binaries are; a missing one fails the test (never a
+// skip: a silently skipped test would hide that the local path is broken).
+func binDir(t *testing.T) string {
 	t.Helper()
-	dir, err := DefaultBinDir()
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := BinDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range Binaries {
-		if _, err := os.Stat(binPath(dir, b)); err != nil {
-			t.Fatalf("%v", missingBinaryError(binPath(dir, b)))
+		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+			t.Fatalf("%v", missingBinaryError(filepath.Join(dir, b)))
 		}
 	}
+	return dir
 }
 
-// assertGone checks that no component survives and the temp dir is removed.
+// assertGone checks that no component survives and the run directory is removed.
 func assertGone(t *testing.T, pids map[string]int, dir string) {
 	t.Helper()
 	for name, pid := range pids {
-		// Signal 0 probes existence; the process was reaped, so ESRCH is expected.
-		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("%s (pid %d) still exists after Stop: %v", name, pid, err)
+		if proc.Alive(pid) {
+			t.Errorf("%s (pid %d) still exists after Stop", name, pid)
 		}
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("temp dir %s still exists after Stop (stat: %v)", dir, err)
+		t.Errorf("run directory %s still exists after Stop (stat: %v)", dir, err)
 	}
 }
 
 func TestStartStopWithTakenPort(t *testing.T) {
-	requireBinaries(t)
 	// Hold a loopback port and ask for it: Start must pick another one.
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +70,7 @@ func TestStartStopWithTakenPort(t *testing.T) {
 	defer taken.Close()
 	takenPort := taken.Addr().(*net.TCPAddr).Port
 
-	cp := &ControlPlane{APIServerPort: takenPort}
+	cp := &ControlPlane{BinDir: binDir(t), APIServerPort: takenPort}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -73,20 +80,25 @@ func TestStartStopWithTakenPort(t *testing.T) {
 	t.Logf("ready in %s at %s", time.Since(start).Round(time.Millisecond), cp.APIServerURL())
 	pids, dir := cp.PIDs(), cp.Dir()
 	defer func() {
-		if err := cp.Stop(context.Background()); err != nil {
+		t0 := time.Now()
+		if err := cp.Stop(); err != nil {
 			t.Errorf("Stop: %v", err)
 		}
+		t.Logf("stopped in %s", time.Since(t0).Round(time.Millisecond))
 		assertGone(t, pids, dir)
+		if rss := cp.PeakRSS(); rss["kube-apiserver"] == 0 || rss["etcd"] == 0 {
+			t.Errorf("PeakRSS after Stop = %v, want both components", rss)
+		}
 	}()
 
 	if strings.HasSuffix(cp.APIServerURL(), ":"+strconv.Itoa(takenPort)) {
 		t.Errorf("API server uses taken port %d", takenPort)
 	}
-	// The line the README's failure table is built from (see test/faults).
+	// The line the failure table in docs/failures.md is built from (see test/faults).
 	t.Logf("FAULT loopback port %d already taken | another port is chosen: kube-apiserver on %s | %.1f",
 		takenPort, cp.APIServerURL(), time.Since(start).Seconds())
-	if len(pids) != 3 {
-		t.Errorf("PIDs = %v, want 3 components", pids)
+	if len(pids) != 2 {
+		t.Errorf("PIDs = %v, want etcd and kube-apiserver only (no Controllers)", pids)
 	}
 	// The kubeconfig on disk, through its named context, reaches the server.
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
@@ -96,25 +108,68 @@ func TestStartStopWithTakenPort(t *testing.T) {
 		t.Fatalf("load kubeconfig: %v", err)
 	}
 	cs := kubernetes.NewForConfigOrDie(cfg)
+	v, err := cs.Discovery().ServerVersion()
+	if err != nil || v.GitVersion != contract.KubernetesVersion {
+		t.Errorf("server version = %v, %v; want %s (built by local:binaries with version ldflags)", v, err, contract.KubernetesVersion)
+	}
+}
+
+// TestControllersDeleteNamespaces: with Controllers, the `default`
+// ServiceAccount exists once Start returns, and a deleted namespace goes
+// (the namespace controller empties and finalizes it).
+func TestControllersDeleteNamespaces(t *testing.T) {
+	cp := &ControlPlane{BinDir: binDir(t), Controllers: true}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := cp.Start(ctx); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Logf("ready with controllers in %s", time.Since(start).Round(time.Millisecond))
+	pids, dir := cp.PIDs(), cp.Dir()
+	defer func() {
+		if err := cp.Stop(); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+		assertGone(t, pids, dir)
+	}()
+	cs := kubernetes.NewForConfigOrDie(cp.RESTConfig())
 	if _, err := cs.CoreV1().ServiceAccounts("default").Get(ctx, "default", metav1.GetOptions{}); err != nil {
 		t.Errorf("default ServiceAccount: %v", err)
 	}
-	v, err := cs.Discovery().ServerVersion()
-	if err != nil || v.GitVersion != "v1.37.2" {
-		t.Errorf("server version = %v, %v; want v1.37.2 (built by local:binaries with version ldflags)", v, err)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "delete-me"}}
+	if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().ConfigMaps("delete-me").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cs.CoreV1().Namespaces().Delete(ctx, "delete-me", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	for {
+		_, err := cs.CoreV1().Namespaces().Get(ctx, "delete-me", metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			t.Logf("namespace deleted in %s", time.Since(t0).Round(time.Millisecond))
+			break
+		}
+		if time.Since(t0) > 30*time.Second {
+			t.Fatalf("namespace delete-me still there 30s after its deletion (last: %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 func TestComponentExitingAtStartIsReportedAsExit(t *testing.T) {
-	requireBinaries(t)
 	// An unknown flag makes kube-apiserver exit immediately, while etcd (already
 	// started) must still be torn down.
-	cp := &ControlPlane{APIServerFlags: map[string]string{"no-such-flag": "x"}, StartTimeout: 30 * time.Second}
+	cp := &ControlPlane{BinDir: binDir(t), Flags: map[string]map[string]string{"kube-apiserver": {"no-such-flag": "x"}}, StartTimeout: 30 * time.Second}
 	start := time.Now()
 	err := cp.Start(context.Background())
 	took := time.Since(start)
 	if err == nil {
-		_ = cp.Stop(context.Background())
+		_ = cp.Stop()
 		t.Fatal("Start succeeded with a bad kube-apiserver flag")
 	}
 	t.Logf("failed after %s: %v", took.Round(time.Millisecond), err)
@@ -133,14 +188,7 @@ func TestComponentExitingAtStartIsReportedAsExit(t *testing.T) {
 	if cp.Dir() != "" {
 		t.Errorf("Dir() = %q after a failed start, want empty", cp.Dir())
 	}
-	assertNoChildren(t)
-}
-
-// assertNoChildren checks that this test process has no child left (running
-// or zombie) after a failed start.
-func assertNoChildren(t *testing.T) {
-	t.Helper()
-	if kids := Children(os.Getpid()); len(kids) > 0 {
-		t.Errorf("children left behind: %v", kids)
+	if kids := proctest.Children(os.Getpid()); len(kids) > 0 {
+		t.Errorf("children left behind: %s", proctest.Names(kids))
 	}
 }

@@ -2,9 +2,13 @@ package controlplane
 
 import (
 	"context"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/contract"
 )
 
 // Tests here need no binaries; the ones that start a real control plane are
@@ -17,7 +21,7 @@ func TestStartBadBinDirFailsFast(t *testing.T) {
 	start := time.Now()
 	err := cp.Start(context.Background())
 	if err == nil {
-		_ = cp.Stop(context.Background())
+		_ = cp.Stop()
 		t.Fatal("Start succeeded with an empty bin dir")
 	}
 	if took := time.Since(start); took > time.Second {
@@ -27,5 +31,50 @@ func TestStartBadBinDirFailsFast(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
+	}
+	if err := (&ControlPlane{}).Start(context.Background()); err == nil || !strings.Contains(err.Error(), "no BinDir") {
+		t.Errorf("Start without BinDir = %v, want an error naming BinDir", err)
+	}
+}
+
+// TestPlan: the controller manager runs only when asked for, and then after
+// the API server is ready.
+func TestPlan(t *testing.T) {
+	names := func(cs []component) (out []string) {
+		for _, c := range cs {
+			out = append(out, c.name)
+		}
+		return out
+	}
+	if got := strings.Join(names((&ControlPlane{}).plan()), ","); got != "etcd,kube-apiserver" {
+		t.Errorf("default plan %s, want etcd,kube-apiserver", got)
+	}
+	withKCM := (&ControlPlane{Controllers: true}).plan()
+	if got := strings.Join(names(withKCM), ","); got != "etcd,kube-apiserver,kube-controller-manager" || !withKCM[2].afterReady {
+		t.Errorf("plan with Controllers %s (kcm after ready: %v)", got, withKCM[2].afterReady)
+	}
+}
+
+func TestReadyzExcludesOnlyWhatIsNotAwaited(t *testing.T) {
+	u, err := url.Parse(readyzPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.Query()["exclude"]; !slices.Equal(got, contract.NotAwaitedReadyz) {
+		t.Errorf("excludes %q, want %q", got, contract.NotAwaitedReadyz)
+	}
+}
+
+func TestFlagOverrides(t *testing.T) {
+	l := layout{dir: "/d", etcdPort: 1, etcdPeerPort: 2, apiPort: 3, files: map[string]string{}}
+	args := kubeAPIServer.flags(l).merge(map[string]string{"v": "4", "extra": "x"}).args()
+	joined := strings.Join(args, " ")
+	for _, want := range []string{"--v=4", "--extra=x", "--secure-port=3", "--etcd-servers=http://127.0.0.1:1"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("kube-apiserver args lack %s: %s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "--v=0") {
+		t.Errorf("an override did not replace the default: %s", joined)
 	}
 }

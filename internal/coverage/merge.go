@@ -4,20 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 )
-
-// Report file names inside Options.Out.
-const (
-	CombinedProfile = "combined-coverage.out"
-	CombinedHTML    = "combined-coverage.html"
-	CombinedFunc    = "combined-coverage-func.txt"
-	SummaryFile     = "summary.txt"
-)
-
-// PartProfile is the text profile file of a part, e.g. unit-coverage.out.
-func PartProfile(part string) string { return part + "-coverage.out" }
 
 // Merge turns the raw data of every part into text profiles, merges them
 // with `go tool covdata merge`, writes the HTML and -func reports and the
@@ -37,12 +25,12 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 			return nil, err
 		}
 		if prof.Len() > 0 {
-			inputs = append(inputs, o.rawDir(p.Name))
+			inputs = append(inputs, o.layout().Raw(p.Name))
 		}
 		for _, b := range gt.Blocks() {
 			gotest.Add(b)
 		}
-		counts, err := CountJUnit(filepath.Join(o.Out, p.Name+"-junit.xml"))
+		counts, err := CountJUnit(o.layout().JUnit(p.Name))
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +38,7 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 		s.Parts = append(s.Parts, PartSummary{Result: *res, Profile: prof})
 	}
 
-	merged := o.rawDir("merged")
+	merged := o.layout().Raw("merged")
 	if err := os.RemoveAll(merged); err != nil {
 		return nil, fmt.Errorf("clean %s: %w", merged, err)
 	}
@@ -62,32 +50,32 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 			return nil, fmt.Errorf("merge the coverage data: %w", err)
 		}
 	}
-	combined, err := o.textfmt(ctx, merged, filepath.Join(o.Out, "raw", "merged-textfmt.out"))
+	combined, err := o.textfmt(ctx, merged, o.layout().Textfmt("merged"))
 	if err != nil {
 		return nil, fmt.Errorf("convert the merged coverage data: %w", err)
 	}
 	combined.FillMissingFiles(gotest)
 	s.Combined = combined
-	combinedPath := filepath.Join(o.Out, CombinedProfile)
+	combinedPath := o.layout().Combined()
 	if err := combined.WriteFile(combinedPath); err != nil {
 		return nil, err
 	}
 	if combined.Len() > 0 {
 		// cover resolves import paths to source files, so it runs in the module.
-		if _, err := o.output(ctx, o.Go, "tool", "cover", "-html="+combinedPath, "-o="+filepath.Join(o.Out, CombinedHTML)); err != nil {
+		if _, err := o.output(ctx, o.Go, "tool", "cover", "-html="+combinedPath, "-o="+o.layout().CombinedHTML()); err != nil {
 			return nil, fmt.Errorf("write the HTML report: %w", err)
 		}
 		fn, err := o.output(ctx, o.Go, "tool", "cover", "-func="+combinedPath)
 		if err != nil {
 			return nil, fmt.Errorf("write the per-function report: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(o.Out, CombinedFunc), []byte(fn), 0o644); err != nil {
+		if err := os.WriteFile(o.layout().CombinedFunc(), []byte(fn), 0o644); err != nil {
 			return nil, err
 		}
 	} else {
 		// An empty report still exists, so a consumer never finds it missing.
 		html := "<html><body><p>No coverage data: every part failed before writing any.</p></body></html>\n"
-		if err := os.WriteFile(filepath.Join(o.Out, CombinedHTML), []byte(html), 0o644); err != nil {
+		if err := os.WriteFile(o.layout().CombinedHTML(), []byte(html), 0o644); err != nil {
 			return nil, err
 		}
 	}
@@ -107,7 +95,7 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 	}
 
 	text := s.Render()
-	if err := os.WriteFile(filepath.Join(o.Out, SummaryFile), []byte(text), 0o644); err != nil {
+	if err := os.WriteFile(o.layout().Summary(), []byte(text), 0o644); err != nil {
 		return nil, fmt.Errorf("write the summary: %w", err)
 	}
 	fmt.Fprint(o.Stdout, text)
@@ -115,18 +103,18 @@ func Merge(ctx context.Context, o Options) (*Summary, error) {
 }
 
 // writePartProfile converts a part's GOCOVERDIR data into its text profile
-// (PartProfile), completed with the packages only go test's own profile
+// (Layout.Profile), completed with the packages only go test's own profile
 // lists, and returns both.
 func (o *Options) writePartProfile(ctx context.Context, part string) (prof, gotest *Profile, err error) {
-	prof, err = o.textfmt(ctx, o.rawDir(part), filepath.Join(o.Out, "raw", part+"-textfmt.out"))
+	prof, err = o.textfmt(ctx, o.layout().Raw(part), o.layout().Textfmt(part))
 	if err != nil {
 		return nil, nil, fmt.Errorf("convert the %s coverage data: %w", part, err)
 	}
-	if gotest, err = ReadProfile(o.gotestProfile(part)); err != nil {
+	if gotest, err = ReadProfile(o.layout().GotestProfile(part)); err != nil {
 		return nil, nil, err
 	}
 	prof.FillMissingFiles(gotest)
-	if err := prof.WriteFile(filepath.Join(o.Out, PartProfile(part))); err != nil {
+	if err := prof.WriteFile(o.layout().Profile(part)); err != nil {
 		return nil, nil, err
 	}
 	return prof, gotest, nil

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/proc"
 )
 
 // Options says where the module is and where the reports go. The zero value
@@ -49,6 +50,10 @@ type Options struct {
 	IntegrationPackages []string
 	// Stdout and Stderr receive the test output and progress. Default os.Stdout/os.Stderr.
 	Stdout, Stderr io.Writer
+	// Parallel runs the parts of `all` side by side, each line of their
+	// output prefixed with the part's name. The integration part mostly
+	// waits on processes, so on a small machine the two overlap well.
+	Parallel bool
 }
 
 // Part is one test run whose coverage is kept apart until the merge.
@@ -128,14 +133,8 @@ func (o *Options) integrationPart() Part {
 	return p
 }
 
-func (o *Options) rawDir(part string) string { return filepath.Join(o.Out, "raw", part) }
-
-// gotestProfile is go test's own text profile of a part. It is kept because
-// it lists packages that have no test files at 0%: their test binaries never
-// write to -test.gocoverdir (golang/go#73842), so the binary data lacks them.
-func (o *Options) gotestProfile(part string) string {
-	return filepath.Join(o.Out, "raw", part+"-gotest.out")
-}
+// layout is where this run's files go.
+func (o *Options) layout() Layout { return Layout{Dir: o.Out} }
 
 // RunPart runs one part with gotestsum and records its result. A failing test
 // is not an error: it is recorded in the Result so the merge still happens.
@@ -144,7 +143,7 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	if err := o.defaults(ctx); err != nil {
 		return nil, err
 	}
-	raw := o.rawDir(p.Name)
+	raw := o.layout().Raw(p.Name)
 	// Stale data from an earlier run would be merged as if it were new.
 	if err := os.RemoveAll(raw); err != nil {
 		return nil, fmt.Errorf("clean %s: %w", raw, err)
@@ -152,7 +151,7 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	if err := os.MkdirAll(raw, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", raw, err)
 	}
-	_ = os.Remove(o.gotestProfile(p.Name))
+	_ = os.Remove(o.layout().GotestProfile(p.Name))
 
 	res := &Result{Part: p.Name}
 	for _, v := range p.RequireEnv {
@@ -166,11 +165,17 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 
 	args := append([]string{}, o.Gotestsum[1:]...)
 	args = append(args,
-		"--junitfile", filepath.Join(o.Out, p.Name+"-junit.xml"),
+		"--junitfile", o.layout().JUnit(p.Name),
 		"--format", "testname",
 		"--",
 		"-count=1",
-		"-coverprofile="+o.gotestProfile(p.Name),
+		"-coverprofile="+o.layout().GotestProfile(p.Name),
+		// No symbol table or DWARF: test binaries link a quarter faster,
+		// and panics still print file and line.
+		"-ldflags=-s -w",
+		// go vet runs on its own (go tool task vet); go test's subset of it
+		// would only check the same code again.
+		"-vet=off",
 	)
 	args = append(args, BuildFlags(o.Module)...)
 	if p.Tags != "" {
@@ -189,7 +194,8 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	// GOCOVERDIR as well: binaries built with -cover that the tests start
 	// (the bootstrap CLI in the suite's setup) write their data there.
 	cmd.Env = append(os.Environ(), "GOCOVERDIR="+raw)
-	killGroupOnCancel(cmd)
+	// SIGTERM to go test and every test binary it started when ctx ends.
+	proc.TerminateOnCancel(cmd, 15*time.Second)
 	res.Command = strings.Join(cmd.Args, " ")
 
 	fmt.Fprintf(o.Stderr, "coverage: %s: %s\n", p.Name, res.Command)
@@ -222,13 +228,11 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	if _, _, err := o.writePartProfile(ctx, p.Name); err != nil {
 		return res, err
 	}
-	fmt.Fprintf(o.Stderr, "coverage: %s profile in %s\n", p.Name, filepath.Join(o.Out, PartProfile(p.Name)))
+	fmt.Fprintf(o.Stderr, "coverage: %s profile in %s\n", p.Name, o.layout().Profile(p.Name))
 	return res, nil
 }
 
-func resultPath(o Options, part string) string {
-	return filepath.Join(o.Out, part+"-result.json")
-}
+func resultPath(o Options, part string) string { return o.layout().Result(part) }
 
 func writeResult(o Options, r *Result) error {
 	data, err := json.MarshalIndent(r, "", "  ")

@@ -30,8 +30,8 @@ const sdkModule = "dagger.io/dagger"
 
 // moduleConfig is the part of dagger.json the check needs.
 type moduleConfig struct {
-	Name          string `json:"name"`
-	EngineVersion string `json:"engineVersion"`
+	Name          string   `json:"name"`
+	EngineVersion string   `json:"engineVersion"`
 	Source        string   `json:"source"`
 	Include       []string `json:"include"`
 	SDK           struct {

@@ -1,6 +1,11 @@
 package taskfilecheck
 
 import (
+	"fmt"
+	"go/build/constraint"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -8,15 +13,16 @@ import (
 )
 
 // internalTasks is the whole internal set: the k3d helpers that k3d:setup
-// composes and the Dagger wrappers' engine check. Any other task is for
-// users and must say what it does.
-var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace"}
+// composes, the Dagger wrappers' engine check, the build of the local
+// path's commands and one vet target. Any other task is for users and must
+// say what it does.
+var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace", "ci:checks", "fuzz:target", "local:tools", "vet:target"}
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
 	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
-	"local:binaries", "local:up", "local:test:integration", "local:test:integration:concurrent", "local:coverage:all", "local:bench",
+	"local:binaries", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
 	"dagger:vet", "dagger:test:integration", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
 }
 
@@ -168,7 +174,7 @@ func TestOrderOfComposedTasks(t *testing.T) {
 	for name, want := range map[string][]string{
 		"k3d:setup": {"k3d:create", "k3d:namespace", "k3d:crd", "k3d:models"},
 		"k3d:reset": {"k3d:teardown", "k3d:setup"},
-		"ci":        {"vet", "crd:check", "dagger:vet", "fuzz", "local:coverage:all"},
+		"ci":        {"ci:checks", "fuzz", "local:coverage:all"},
 	} {
 		if got := order(name); !slices.Equal(got, want) {
 			t.Errorf("task %s calls %v, want %v in that order", r.where(r.task(t, name)), got, want)
@@ -220,5 +226,45 @@ func TestStatusChecksAndPreconditions(t *testing.T) {
 				t.Errorf("task %s, precondition %d %q has no msg", r.where(task), i+1, p.Sh)
 			}
 		}
+	}
+}
+
+// TestIntegrationTagExcludesNothing: the vet task vets each target once,
+// with the integration tag, which covers the untagged build only if no file
+// is in that build but not in the tagged one.
+func TestIntegrationTagExcludesNothing(t *testing.T) {
+	root := repoRoot(t)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != root || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if !constraint.IsGoBuild(line) {
+				continue
+			}
+			expr, err := constraint.Parse(line)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			without := expr.Eval(func(tag string) bool { return tag == "unix" || tag == "linux" })
+			with := expr.Eval(func(tag string) bool { return tag == "unix" || tag == "linux" || tag == "integration" })
+			if without && !with {
+				t.Errorf("%s: %q excludes it under the integration tag, so `go vet -tags integration` would not vet it", path, line)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,7 +4,6 @@ package faults
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // apiServerKillBound is how long the suite may take to fail once its API
@@ -24,9 +25,8 @@ const apiServerKillBound = 60 * time.Second
 // must fail within the bound, naming what failed, and the control plane must
 // still stop cleanly.
 func TestAPIServerKilledDuringSuite(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
-	bin := buildSuite(t, tmp)
-
 	cp, stop := startControlPlane(t)
 	defer stop()
 	pids := cp.PIDs()
@@ -38,13 +38,12 @@ func TestAPIServerKilledDuringSuite(t *testing.T) {
 	r := start(t, filepath.Join(root, "test"), caseEnv(suiteTmp,
 		contract.EnvKubeconfig+"="+cp.KubeconfigPath(),
 		contract.EnvKubeContext+"="+contract.ContextLocal,
-		contract.EnvBootstrapBin+"="+filepath.Join(tmp, "vllm-bootstrap"),
-	), bin, "-test.count=1", "-test.timeout=5m")
+	), bin.suite, "-test.count=1", "-test.timeout=5m")
 	r.waitOutput(t, "suite: ready", 2*time.Minute)
-	seen := descendants(r.cmd.Process.Pid)
+	seen := proctest.Descendants(r.group.PID())
 
 	apiserver := pids["kube-apiserver"]
-	if err := syscall.Kill(apiserver, syscall.SIGKILL); err != nil {
+	if err := proc.SignalPID(apiserver, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill kube-apiserver (pid %d): %v", apiserver, err)
 	}
 	code, took := r.wait(t, apiServerKillBound)
@@ -71,22 +70,4 @@ func TestAPIServerKilledDuringSuite(t *testing.T) {
 	stop() // the control plane still stops cleanly after the kill
 	assertNothingLeft(t, seen, suiteTmp)
 	fault(t, "kube-apiserver killed during the suite", failed+" ... "+lineWith(out, "suite: FAIL"), took)
-}
-
-// buildSuite compiles the integration suite and the bootstrap CLI once into
-// dir, so the timed part is the run alone.
-func buildSuite(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "integration.test")
-	for _, args := range [][]string{
-		{"test", "-c", "-tags", "integration", "-o", bin, "./test"},
-		{"build", "-o", filepath.Join(dir, "vllm-bootstrap"), "./cmd/vllm-bootstrap"},
-	} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
-	return bin
 }

@@ -11,14 +11,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,8 +26,7 @@ import (
 
 	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
 	"github.com/efortin/vllm-chill/internal/contract"
-	"github.com/efortin/vllm-chill/internal/controlplane"
-	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/proc"
 	"github.com/efortin/vllm-chill/pkg/catalog"
 	"github.com/efortin/vllm-chill/pkg/manifest"
 )
@@ -56,18 +53,17 @@ type badCase struct {
 // exit non-zero within its bound, name the file, document, field or context
 // at fault, and leave no process and no temp dir behind.
 func TestBadInput(t *testing.T) {
-	tmp := t.TempDir()
-	bin := buildBootstrapCLI(t, tmp)
+	t.Parallel()
+	bin := bin.bootstrap
 
 	cp, stop := startControlPlane(t)
 	defer stop()
-	pids := cp.PIDs()
 	kc := cp.KubeconfigPath()
 	global := []string{"--kubeconfig", kc, "--context", contract.ContextLocal}
 
 	// The CRD goes in through the CLI too, so a fixture fails on its fields,
 	// not on an unknown kind.
-	if res := runCLI(t, bin, t.TempDir(), pids, append(global, "install-crds", filepath.Join(root, "manifests", "crds"))...); res.code != 0 {
+	if res := runCLI(t, bin, t.TempDir(), append(global, "install-crds", filepath.Join(root, "manifests", "crds"))...); res.code != 0 {
 		t.Fatalf("install the CRD: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 
@@ -184,7 +180,7 @@ func TestBadInput(t *testing.T) {
 			if bound == 0 {
 				bound = badInputBound
 			}
-			res := runCLI(t, bin, runTmp, pids, args...)
+			res := runCLI(t, bin, runTmp, args...)
 			if res.code != code {
 				t.Errorf("exit code %d, want %d", res.code, code)
 			}
@@ -242,50 +238,31 @@ type cliResult struct {
 }
 
 // runCLI runs the bootstrap CLI with TMPDIR=runTmp in a process group of its
-// own, kills it past a hard bound, and checks it left nothing: the process
-// is gone, no other child of the test appeared (besides keep, the control
-// plane) and runTmp is empty.
-func runCLI(t *testing.T, bin, runTmp string, keep map[string]int, args ...string) cliResult {
+// own, kills it past a hard bound, and checks it left nothing: its group is
+// gone and runTmp is empty.
+func runCLI(t *testing.T, bin, runTmp string, args ...string) cliResult {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = root
 	cmd.Env = caseEnv(runTmp)
-	if dir := coverage.BinaryDir(); dir != "" {
-		cmd.Env = append(cmd.Env, "GOCOVERDIR="+dir)
-	}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = time.Second
 	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
+	g, err := proc.Start(cmd)
+	if err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case <-g.Done():
 	case <-time.After(30 * time.Second): // far past every case's bound: a hang
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
+		g.Kill()
 		t.Fatalf("vllm-bootstrap %s still running after 30s; stderr:\n%s", strings.Join(args, " "), stderr.String())
 	}
 	res := cliResult{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String(), took: time.Since(t0)}
 
-	if err := syscall.Kill(cmd.Process.Pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("vllm-bootstrap (pid %d) still exists after it exited", cmd.Process.Pid)
-	}
-	ours := map[int]bool{}
-	for _, pid := range keep {
-		ours[pid] = true
-	}
-	for pid, name := range controlplane.Children(os.Getpid()) {
-		if !ours[pid] {
-			t.Errorf("left behind (re-parented to the test): %s(%d)", name, pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-			var ws syscall.WaitStatus
-			_, _ = syscall.Wait4(pid, &ws, 0, nil)
-		}
+	if g.Running() {
+		t.Errorf("vllm-bootstrap's process group (pid %d) still exists after it exited", g.PID())
 	}
 	entries, err := os.ReadDir(runTmp)
 	if err != nil {
@@ -295,24 +272,6 @@ func runCLI(t *testing.T, bin, runTmp string, keep map[string]int, args ...strin
 		t.Errorf("temp dir left behind in the run's TMPDIR: %s", filepath.Join(runTmp, e.Name()))
 	}
 	return res
-}
-
-// buildBootstrapCLI builds cmd/vllm-bootstrap once into dir; with -cover
-// when this test binary collects coverage, so the CLI's runs count too.
-func buildBootstrapCLI(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "vllm-bootstrap")
-	args := []string{"build", "-o", bin}
-	if coverage.BinaryDir() != "" {
-		args = append(args, coverage.BuildFlags(contract.Module)...)
-	}
-	args = append(args, "./cmd/vllm-bootstrap")
-	cmd := exec.Command("go", args...)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return bin
 }
 
 // fixture is one invalid fixture of manifests/test-assets.

@@ -4,34 +4,37 @@ package faults
 
 import (
 	"maps"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // concurrentBound bounds a concurrent case: two suites plus two control
-// planes on 2 cores, go compiles included (cached after the first run).
+// planes on 2 cores.
 const concurrentBound = 4 * time.Minute
 
-// suiteOK is go test's verdict line for the suite package.
-var suiteOK = regexp.MustCompile(`(?m)^ok\s+github\.com/efortin/vllm-chill/test\s.*$`)
-
-// TestTwoLocalIntegrationRunsAtOnce runs two `go tool task
-// local:test:integration` at once on this machine, sharing one TMPDIR: each
-// starts its own control plane (ports and temp dirs must not collide) and
-// runs the suite; both must pass and leave nothing behind.
-func TestTwoLocalIntegrationRunsAtOnce(t *testing.T) {
+// TestTwoRunsAtOnce runs two `vllm-local run -- <the suite>` at once on this
+// machine, sharing one TMPDIR: each starts its own control plane (ports and
+// run directories must not collide) and runs the suite; both must pass and
+// leave nothing behind.
+func TestTwoRunsAtOnce(t *testing.T) {
+	t.Parallel()
 	tmp := t.TempDir()
 	t0 := time.Now()
+	argv := []string{bin.vllmLocal, "run", "--", bin.suite, "-test.count=1"}
 	runs := []*running{
-		start(t, root, caseEnv(tmp), "go", "tool", "task", "local:test:integration"),
-		start(t, root, caseEnv(tmp), "go", "tool", "task", "local:test:integration"),
+		start(t, filepath.Join(root, "test"), caseEnv(tmp), argv...),
+		start(t, filepath.Join(root, "test"), caseEnv(tmp), argv...),
 	}
 	seen := map[int]string{}
 	for _, r := range runs {
 		r.waitOutput(t, "control plane ready", concurrentBound)
-		maps.Copy(seen, descendants(r.cmd.Process.Pid))
+		maps.Copy(seen, proctest.Descendants(r.group.PID()))
 	}
 	var verdicts, servers []string
 	for i, r := range runs {
@@ -40,7 +43,7 @@ func TestTwoLocalIntegrationRunsAtOnce(t *testing.T) {
 		if code != 0 {
 			t.Errorf("run %d exited %d; output:\n%s", i+1, code, out)
 		}
-		verdicts = append(verdicts, suiteOK.FindString(out))
+		verdicts = append(verdicts, lineWith(out, "suite: done in"))
 		servers = append(servers, regexp.MustCompile(`https://127\.0\.0\.1:\d+`).FindString(out))
 	}
 	took := time.Since(t0)
@@ -50,36 +53,42 @@ func TestTwoLocalIntegrationRunsAtOnce(t *testing.T) {
 	}
 	for i, v := range verdicts {
 		if v == "" {
-			t.Errorf("run %d: no `ok` line for the suite", i+1)
+			t.Errorf("run %d: the suite did not finish", i+1)
 		}
 	}
 	assertNothingLeft(t, seen, tmp)
-	fault(t, "two local:test:integration at once", "both pass: "+strings.Join(verdicts, "; "), took)
+	fault(t, "two vllm-local runs at once", "both pass", took)
 }
 
-// TestSuiteTwiceAgainstOneCluster runs `go tool task
-// local:test:integration:concurrent`: one control plane, the suite twice at
-// once against it (vllm-coverage concurrent). The runs' names are unique, so
-// both must pass.
+// TestSuiteTwiceAgainstOneCluster runs the suite twice at once against one
+// control plane, as two developers or CI jobs sharing a cluster would. Every
+// name a run creates carries its own id, so both must pass, and each must
+// leave the cluster as it found it (the suite checks that itself).
 func TestSuiteTwiceAgainstOneCluster(t *testing.T) {
+	t.Parallel()
+	cp, stop := startControlPlane(t)
+	defer stop()
 	tmp := t.TempDir()
-	r := start(t, root, caseEnv(tmp), "go", "tool", "task", "local:test:integration:concurrent")
-	r.waitOutput(t, "control plane ready", concurrentBound)
-	seen := descendants(r.cmd.Process.Pid)
-	code, took := r.wait(t, concurrentBound)
-	out := r.out.String()
-	if code != 0 {
-		t.Errorf("exited %d; output:\n%s", code, out)
+	env := caseEnv(tmp, contract.EnvKubeconfig+"="+cp.KubeconfigPath(), contract.EnvKubeContext+"="+contract.ContextLocal)
+	t0 := time.Now()
+	runs := []*running{
+		start(t, filepath.Join(root, "test"), env, bin.suite, "-test.count=1"),
+		start(t, filepath.Join(root, "test"), env, bin.suite, "-test.count=1"),
 	}
+	seen := map[int]string{}
 	var lines []string
-	for _, run := range []string{"concurrent-1", "concurrent-2"} {
-		line := lineWith(out, "coverage: "+run+" ")
-		if !strings.Contains(line, " passed in ") {
-			t.Errorf("%s did not pass: %q", run, line)
+	for i, r := range runs {
+		maps.Copy(seen, proctest.Descendants(r.group.PID()))
+		code, _ := r.wait(t, concurrentBound)
+		out := r.out.String()
+		done := lineWith(out, "suite: done in")
+		if code != 0 || done == "" {
+			t.Errorf("run %d exited %d; output:\n%s", i+1, code, out)
 		}
-		line, _, _ = strings.Cut(strings.TrimPrefix(line, "coverage: "), ", log ")
-		lines = append(lines, line)
+		lines = append(lines, done)
 	}
+	took := time.Since(t0)
+	stop()
 	assertNothingLeft(t, seen, tmp)
 	fault(t, "suite twice at once on one cluster", "both pass: "+strings.Join(lines, "; "), took)
 }

@@ -4,12 +4,17 @@ package faults
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // syncBuffer collects a command's output while tests poll it.
@@ -33,55 +38,40 @@ func (b *syncBuffer) String() string {
 // running is one command under test, in a process group of its own, like a
 // job a shell or CI runner starts: signalling the group is what Ctrl-C does.
 type running struct {
-	name string
-	cmd  *exec.Cmd
-	out  *syncBuffer // stdout and stderr interleaved
-	done chan struct{}
-	err  error // valid once done is closed
+	name  string
+	group *proc.Group
+	out   *syncBuffer // stdout and stderr interleaved
 }
 
 // start runs argv in dir with env. Whatever happens to the test, the group
-// is killed and the command waited for at the end.
+// (and every descendant, some in groups of their own) is killed at the end.
 func start(t *testing.T, dir string, env []string, argv ...string) *running {
 	t.Helper()
-	r := &running{name: strings.Join(argv, " "), out: &syncBuffer{}, done: make(chan struct{})}
-	r.cmd = exec.Command(argv[0], argv[1:]...)
-	r.cmd.Dir, r.cmd.Env = dir, env
-	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
-	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	r := &running{name: strings.Join(argv, " "), out: &syncBuffer{}}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Stdout, cmd.Stderr = r.out, r.out
 	// A leaked descendant holding the output pipe must not hang Wait.
-	r.cmd.WaitDelay = 5 * time.Second
-	if err := r.cmd.Start(); err != nil {
+	cmd.WaitDelay = 5 * time.Second
+	g, err := proc.Start(cmd)
+	if err != nil {
 		t.Fatalf("start %s: %v", r.name, err)
 	}
-	go func() {
-		r.err = r.cmd.Wait()
-		close(r.done)
-	}()
+	r.group = g
 	t.Cleanup(func() {
-		if !r.exited() {
+		if !g.Exited() {
 			r.killAll()
-			<-r.done
 		}
 	})
 	return r
 }
 
-func (r *running) exited() bool {
-	select {
-	case <-r.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// killAll kills the group and every descendant (some run in groups of their own).
+// killAll kills every descendant and the group, and waits for the leader.
 func (r *running) killAll() {
-	for pid := range descendants(r.cmd.Process.Pid) {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+	for pid := range proctest.Descendants(r.group.PID()) {
+		_ = proc.SignalPID(pid, syscall.SIGKILL)
 	}
-	_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
+	r.group.Kill()
 }
 
 // waitOutput waits until the output contains sub, failing the test (with
@@ -90,13 +80,13 @@ func (r *running) waitOutput(t *testing.T, sub string, d time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !strings.Contains(r.out.String(), sub) {
-		if r.exited() {
-			t.Fatalf("%s exited (%v) before printing %q; output:\n%s", r.name, r.err, sub, r.out)
+		if r.group.Exited() {
+			t.Fatalf("%s exited (%v) before printing %q; output:\n%s", r.name, r.group.Err(), sub, r.out)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("%s did not print %q within %s; output:\n%s", r.name, sub, d, r.out)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 
@@ -107,12 +97,44 @@ func (r *running) wait(t *testing.T, bound time.Duration) (int, time.Duration) {
 	t.Helper()
 	t0 := time.Now()
 	select {
-	case <-r.done:
+	case <-r.group.Done():
 	case <-time.After(bound):
-		left := descendants(r.cmd.Process.Pid)
+		left := proctest.Descendants(r.group.PID())
 		r.killAll()
-		<-r.done
-		t.Fatalf("%s still running %s later (processes: %s); output:\n%s", r.name, bound, names(left), r.out)
+		t.Fatalf("%s still running %s later (processes: %s); output:\n%s", r.name, bound, proctest.Names(left), r.out)
 	}
-	return r.cmd.ProcessState.ExitCode(), time.Since(t0)
+	return r.group.ExitCode(), time.Since(t0)
+}
+
+// assertNothingLeft checks, once the command under test has exited, that
+// every process it had (seen) is gone and that the case's TMPDIR is empty.
+// Whatever is left is reported, then killed.
+func assertNothingLeft(t *testing.T, seen map[int]string, tmp string) {
+	t.Helper()
+	for pid, name := range seen {
+		deadline := time.Now().Add(2 * time.Second) // an orphan of the run may still be exiting
+		for proc.Alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if proc.Alive(pid) {
+			t.Errorf("%s (pid %d) still exists after the run ended", name, pid)
+			_ = proc.SignalPID(pid, syscall.SIGKILL)
+		}
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Errorf("read the run's TMPDIR %s: %v", tmp, err)
+	}
+	for _, e := range entries {
+		t.Errorf("temp dir left behind in the run's TMPDIR: %s", filepath.Join(tmp, e.Name()))
+	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -79,4 +79,3 @@ func (m *VllmChill) TestIntegration(
 	}
 	return res.Reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*-junit.xml", "logs/**"}}), nil
 }
-
