@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/bootstrap/bootstraptest"
 	"github.com/efortin/vllm-chill/internal/cli"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // TestMain lets a test re-run this binary as the real command, so signal
@@ -24,31 +24,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// lockedBuffer is read by the test while exec's copier writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestSignalsCancelTheWait(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			url := bootstraptest.ClosedPort(t)
 			cmd := exec.Command(os.Args[0], "--kubeconfig", kubeconfig(t, url), "--context", "vllm-local", "--timeout", "60s", "wait")
 			cmd.Env = append(os.Environ(), "VLLM_BOOTSTRAP_AS_MAIN=1")
-			var stdout lockedBuffer
+			var stdout proctest.Buffer
 			var stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {

@@ -36,7 +36,7 @@ Flags:
   --controllers   also run kube-controller-manager (the default ServiceAccount,
                   namespace deletion); Start then waits for the ServiceAccount
 
-Environment: ` + controlplane.EnvBinDir + ` (default .cache/controlplane/bin),
+Environment: ` + contract.EnvControlPlaneBinDir + ` (default ` + contract.ControlPlaneBinSubdir + `),
 ` + controlplane.EnvStartTimeout + ` (60s), ` + controlplane.EnvVerbose + `=1 (component logs on stderr)
 
 Exit status: 0 success, 1 a step failed, 2 usage error, CMD's code for run,
@@ -77,15 +77,11 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case cmd == "run" && fs.NArg() == 0:
 		return cli.Usagef("run: missing command after --")
 	}
-	root, err := repo.Root()
+	binDir, err := repo.ControlPlaneBinDir()
 	if err != nil {
 		return err
 	}
-	binDir, err := controlplane.BinDir(root)
-	if err != nil {
-		return err
-	}
-	cp := &controlplane.ControlPlane{BinDir: binDir, Controllers: *controllers, Log: prefixed{stderr}}
+	cp := &controlplane.ControlPlane{BinDir: binDir, Controllers: *controllers, Log: proc.PrefixLines(stderr, "vllm-local: ")}
 	sig := watchSignals(stderr)
 	defer sig.stop()
 	if cmd == "up" {
@@ -93,11 +89,6 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	}
 	return runCommand(cp, sig, fs.Args(), stdout, stderr)
 }
-
-// prefixed writes lines as vllm-local's own.
-type prefixed struct{ w io.Writer }
-
-func (p prefixed) Write(b []byte) (int, error) { return fmt.Fprintf(p.w, "vllm-local: %s", b) }
 
 // signals tracks SIGINT/SIGTERM: the first cancels a Start in progress and
 // decides the exit code (128+signal); each is forwarded to the command's

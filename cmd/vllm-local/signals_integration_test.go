@@ -8,14 +8,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,11 +55,7 @@ func TestMain(m *testing.M) {
 
 func requireBinaries(t *testing.T) {
 	t.Helper()
-	root, err := repo.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := controlplane.BinDir(root)
+	dir, err := repo.ControlPlaneBinDir()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +71,7 @@ type started struct {
 	cmd      *exec.Cmd
 	dir      string         // the control plane's temp dir
 	children map[int]string // pid → command name, read from /proc
-	stderr   *syncBuffer
+	stderr   *proctest.Buffer
 	done     chan error
 }
 
@@ -87,7 +81,7 @@ func startCommand(t *testing.T, args ...string) *started {
 	t.Helper()
 	requireBinaries(t)
 	cmd := exec.Command(vllmLocal, args...)
-	s := &started{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	s := &started{cmd: cmd, stderr: &proctest.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = s.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -202,24 +196,6 @@ func TestEtcdKilledUnderAPIServerFailsRun(t *testing.T) {
 			break
 		}
 	}
-}
-
-// syncBuffer collects output that tests read while the command still writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestSIGKILLedRunIsSweptByTheNext kills `vllm-local run` with SIGKILL (an

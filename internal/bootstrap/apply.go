@@ -9,9 +9,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/efortin/vllm-chill/pkg/catalog"
 	"github.com/efortin/vllm-chill/pkg/manifest"
 )
 
@@ -108,12 +108,7 @@ func (b *Bootstrapper) apply(ctx context.Context, obj *unstructured.Unstructured
 	if err != nil {
 		return r, nil, fmt.Errorf("encode %s: %w", where, err)
 	}
-	force := true
-	after, err := res.Patch(ctx, r.Name, types.ApplyPatchType, body, metav1.PatchOptions{
-		FieldManager:    b.opts.FieldManager,
-		Force:           &force,
-		FieldValidation: metav1.FieldValidationStrict,
-	})
+	after, err := catalog.ServerSideApply(ctx, res, r.Name, body, b.opts.FieldManager)
 	if err != nil {
 		return r, nil, fmt.Errorf("apply %s %q from %s: %w", gvk.Kind, r.Name, where, err)
 	}

@@ -90,14 +90,14 @@ func (b *Bootstrapper) waitCRDs(ctx context.Context, targets []crdTarget) error 
 	b.progress.printf("waiting up to %s for %s", b.opts.Timeout, what)
 	done := b.progress.step()
 	pending := slices.Clone(targets)
-	err := b.poll(ctx, what, func(ctx context.Context) (bool, error) {
+	err := b.poll(ctx, what, func(ctx context.Context) error {
 		for len(pending) > 0 {
 			if err := b.crdReady(ctx, pending[0]); err != nil {
-				return false, err
+				return err
 			}
 			pending = pending[1:]
 		}
-		return true, nil
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("install CRDs: %w", err)

@@ -21,6 +21,14 @@ const (
 	EnvBootstrapBin = "VLLM_BOOTSTRAP_BIN"
 )
 
+// Where the local path finds its control-plane binaries: `go tool task
+// local:binaries` builds them into ControlPlaneBinSubdir of the repository;
+// EnvControlPlaneBinDir names another directory.
+const (
+	EnvControlPlaneBinDir = "VLLM_CONTROLPLANE_BIN_DIR"
+	ControlPlaneBinSubdir = ".cache/controlplane/bin"
+)
+
 // The kubeconfig context of each cluster path.
 const (
 	ContextLocal = "vllm-local"    // the local control plane (cmd/vllm-local)

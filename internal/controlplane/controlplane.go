@@ -205,7 +205,7 @@ func (cp *ControlPlane) launch(c component) error {
 	cmd := exec.Command(filepath.Join(cp.BinDir, c.name), c.flags(cp.layout).merge(cp.Flags[c.name]).args()...)
 	var w io.Writer = r.tail
 	if cp.Out != nil {
-		w = io.MultiWriter(r.tail, &prefixWriter{prefix: c.name + ": ", w: cp.Out})
+		w = io.MultiWriter(r.tail, proc.PrefixLines(cp.Out, c.name+": "))
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	cmd.WaitDelay = time.Second // do not hang on output pipes after exit

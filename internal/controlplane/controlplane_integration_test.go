@@ -32,11 +32,7 @@ import (
 // skip: a silently skipped test would hide that the local path is broken).
 func binDir(t *testing.T) string {
 	t.Helper()
-	root, err := repo.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := BinDir(root)
+	dir, err := repo.ControlPlaneBinDir()
 	if err != nil {
 		t.Fatal(err)
 	}

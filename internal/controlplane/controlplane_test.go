@@ -27,7 +27,7 @@ func TestStartBadBinDirFailsFast(t *testing.T) {
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("took %s to fail, want < 1s", took)
 	}
-	for _, want := range []string{dir + "/etcd", "go tool task local:binaries", EnvBinDir} {
+	for _, want := range []string{dir + "/etcd", "go tool task local:binaries", contract.EnvControlPlaneBinDir} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

@@ -1,8 +1,6 @@
 package controlplane
 
 import (
-	"fmt"
-	"io"
 	"strings"
 	"sync"
 )
@@ -38,29 +36,4 @@ func (t *tailBuffer) String() string {
 		lines = lines[len(lines)-20:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// prefixWriter prefixes each line with the component name when logs are shown.
-type prefixWriter struct {
-	mu      sync.Mutex
-	prefix  string
-	w       io.Writer
-	partial []byte
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.partial = append(p.partial, b...)
-	for {
-		i := strings.IndexByte(string(p.partial), '\n')
-		if i < 0 {
-			break
-		}
-		if _, err := fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.partial[:i]); err != nil {
-			return len(b), nil // a closed log sink must not kill the component
-		}
-		p.partial = p.partial[i+1:]
-	}
-	return len(b), nil
 }

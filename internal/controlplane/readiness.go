@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/poll"
 )
 
 // pollInterval is short because the whole start takes about a second.
@@ -56,37 +57,26 @@ func (cp *ControlPlane) waitControllers(ctx context.Context) error {
 	})
 }
 
-// waitFor polls check until it succeeds. It fails at once, with the
-// component's last output, when a component exits; on the deadline it says
-// what was awaited and the last error seen, with the output of the last
-// component started (the one the awaited state depends on).
+// waitFor polls check until it succeeds, within the start's deadline. A
+// component that exits ends the wait at once, reported as its exit with its
+// last output; on the deadline the error says what was awaited and the last
+// error seen, with the output of the last component started (the one the
+// awaited state depends on).
 func (cp *ControlPlane) waitFor(ctx context.Context, what string, check func(context.Context) error) error {
-	start := time.Now()
-	tick := time.NewTicker(pollInterval)
-	defer tick.Stop()
-	var last error
-	for {
-		for _, r := range cp.running {
-			if r.group.Exited() {
-				return fmt.Errorf("wait for %s: %w", what, r.exitError())
+	deadline, _ := ctx.Deadline()
+	err := poll.Until(ctx, poll.Options{What: what, Timeout: time.Until(deadline), Interval: pollInterval, Attempt: 2 * time.Second},
+		func(ctx context.Context) error {
+			for _, r := range cp.running {
+				if r.group.Exited() {
+					return poll.Permanent(fmt.Errorf("wait for %s: %w", what, r.exitError()))
+				}
 			}
-		}
-		callCtx, cancel := context.WithTimeout(ctx, 2*time.Second) // one hung call must not eat the deadline
-		last = check(callCtx)
-		cancel()
-		if last == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			reason := "timed out"
-			if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				reason = "interrupted"
-			}
-			r := cp.running[len(cp.running)-1]
-			return fmt.Errorf("wait for %s: %s after %s with every component still running; last error: %v\n--- last output of %s ---\n%s: %w",
-				what, reason, time.Since(start).Round(time.Millisecond), last, r.name, r.tail.String(), ctx.Err())
-		case <-tick.C:
-		}
+			return check(ctx)
+		})
+	var timedOut *poll.Error
+	if errors.As(err, &timedOut) {
+		r := cp.running[len(cp.running)-1]
+		return fmt.Errorf("%w\n--- last output of %s ---\n%s", err, r.name, r.tail.String())
 	}
+	return err
 }

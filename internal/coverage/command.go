@@ -1,12 +1,12 @@
 package coverage
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"sync"
+
+	"github.com/efortin/vllm-chill/internal/proc"
 )
 
 // Commands are the steps the tool runs, by name, and what each does.
@@ -62,11 +62,18 @@ func runParts(ctx context.Context, o Options, parts []Part) (failed []string, er
 	results := make([]*Result, len(parts))
 	errs := make([]error, len(parts))
 	if o.Parallel && len(parts) > 1 {
+		stdout, stderr := o.Stdout, o.Stderr
+		if stdout == nil {
+			stdout = os.Stdout
+		}
+		if stderr == nil {
+			stderr = os.Stderr
+		}
 		var wg sync.WaitGroup
 		for i, p := range parts {
 			po := o
-			po.Stdout = &linePrefixer{prefix: p.Name + " | ", w: stdoutOr(o.Stdout)}
-			po.Stderr = &linePrefixer{prefix: p.Name + " | ", w: stderrOr(o.Stderr)}
+			po.Stdout = proc.PrefixLines(stdout, p.Name+" | ")
+			po.Stderr = proc.PrefixLines(stderr, p.Name+" | ")
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -90,43 +97,4 @@ func runParts(ctx context.Context, o Options, parts []Part) (failed []string, er
 		}
 	}
 	return failed, nil
-}
-
-func stdoutOr(w io.Writer) io.Writer {
-	if w == nil {
-		return os.Stdout
-	}
-	return w
-}
-
-func stderrOr(w io.Writer) io.Writer {
-	if w == nil {
-		return os.Stderr
-	}
-	return w
-}
-
-// linePrefixer writes whole lines, each with a prefix, so that two parts'
-// output can share a terminal.
-type linePrefixer struct {
-	mu      sync.Mutex
-	prefix  string
-	w       io.Writer
-	partial []byte
-}
-
-func (l *linePrefixer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.partial = append(l.partial, b...)
-	for {
-		i := bytes.IndexByte(l.partial, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		if _, err := fmt.Fprintf(l.w, "%s%s\n", l.prefix, l.partial[:i]); err != nil {
-			return len(b), err
-		}
-		l.partial = l.partial[i+1:]
-	}
 }

@@ -87,28 +87,18 @@ func (c *CLI) addSDK(dir string) error {
 		return err
 	}
 	opts := map[string]map[string]bool{} // options struct → flags
-	for _, f := range files {
-		for _, decl := range f.Decls {
-			gen, ok := decl.(*ast.GenDecl)
-			if !ok || gen.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gen.Specs {
-				ts := spec.(*ast.TypeSpec)
-				st, ok := ts.Type.(*ast.StructType)
-				if !ok || !strings.HasSuffix(ts.Name.Name, "Opts") {
-					continue
-				}
-				fl := map[string]bool{}
-				for _, field := range st.Fields.List {
-					for _, n := range field.Names {
-						fl["--"+CLIName(FunctionName(n.Name))] = typeString(fset, field.Type) == "bool"
-					}
-				}
-				opts[ts.Name.Name] = fl
+	eachStruct(files, func(ts *ast.TypeSpec, st *ast.StructType) {
+		if !strings.HasSuffix(ts.Name.Name, "Opts") {
+			return
+		}
+		fl := map[string]bool{}
+		for _, field := range st.Fields.List {
+			for _, n := range field.Names {
+				fl["--"+CLIName(FunctionName(n.Name))] = typeString(fset, field.Type) == "bool"
 			}
 		}
-	}
+		opts[ts.Name.Name] = fl
+	})
 	for _, f := range files {
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)

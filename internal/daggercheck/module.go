@@ -97,30 +97,20 @@ func ReadModule(dir, name string) (*Module, error) {
 	}
 	m := &Module{Name: name, Main: strcase.ToCamel(name), Objects: map[string]*Object{}}
 	// Objects first: methods may come before their type in file order.
-	for _, f := range files {
-		for _, decl := range f.Decls {
-			gen, ok := decl.(*ast.GenDecl)
-			if !ok || gen.Tok != token.TYPE {
-				continue
-			}
-			for _, spec := range gen.Specs {
-				ts := spec.(*ast.TypeSpec)
-				st, ok := ts.Type.(*ast.StructType)
-				if !ok || !ts.Name.IsExported() {
-					continue
+	eachStruct(files, func(ts *ast.TypeSpec, st *ast.StructType) {
+		if !ts.Name.IsExported() {
+			return
+		}
+		o := &Object{GoName: ts.Name.Name}
+		for _, field := range st.Fields.List {
+			for _, n := range field.Names {
+				if n.IsExported() && !hasPragma(field.Doc, "private") {
+					o.Functions = append(o.Functions, &Function{GoName: n.Name, Pos: fset.Position(n.Pos()), Returns: typeString(fset, field.Type)})
 				}
-				o := &Object{GoName: ts.Name.Name}
-				for _, field := range st.Fields.List {
-					for _, n := range field.Names {
-						if n.IsExported() && !hasPragma(field.Doc, "private") {
-							o.Functions = append(o.Functions, &Function{GoName: n.Name, Pos: fset.Position(n.Pos()), Returns: typeString(fset, field.Type)})
-						}
-					}
-				}
-				m.Objects[o.GoName] = o
 			}
 		}
-	}
+		m.Objects[o.GoName] = o
+	})
 	main := m.Objects[m.Main]
 	if main == nil {
 		return nil, fmt.Errorf("%s: no exported struct %s (the main object of module %q)", dir, m.Main, name)
@@ -144,6 +134,24 @@ func ReadModule(dir, name string) (*Module, error) {
 		}
 	}
 	return m, nil
+}
+
+// eachStruct calls fn with every struct type declared in files.
+func eachStruct(files []*ast.File, fn func(*ast.TypeSpec, *ast.StructType)) {
+	for _, f := range files {
+		for _, decl := range f.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				ts := spec.(*ast.TypeSpec)
+				if st, ok := ts.Type.(*ast.StructType); ok {
+					fn(ts, st)
+				}
+			}
+		}
+	}
 }
 
 func receiverType(fd *ast.FuncDecl) string {

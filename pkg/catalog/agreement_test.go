@@ -117,6 +117,23 @@ func TestEnumsMatchCRD(t *testing.T) {
 			t.Errorf("%s.%s: CRD enum %q, catalog %q", c.obj, c.prop, got, c.want)
 		}
 	}
+	// The bounds the client checks (and names in its messages) are the CRD's.
+	spec := props["spec"].Properties
+	for _, c := range []struct {
+		prop string
+		got  *float64
+		want float64
+	}{
+		{"maxModelLen", spec["maxModelLen"].Minimum, MinMaxModelLen},
+		{"gpuMemoryUtilization", spec["gpuMemoryUtilization"].Minimum, MinGPUMemoryUtilization},
+		{"gpuMemoryUtilization (maximum)", spec["gpuMemoryUtilization"].Maximum, MaxGPUMemoryUtilization},
+		{"maxNumBatchedTokens", spec["maxNumBatchedTokens"].Minimum, MinMaxNumBatchedTokens},
+		{"maxNumSeqs", spec["maxNumSeqs"].Minimum, MinMaxNumSeqs},
+	} {
+		if c.got == nil || *c.got != c.want {
+			t.Errorf("spec.%s: CRD bound %v, catalog %v", c.prop, c.got, c.want)
+		}
+	}
 }
 
 func sameSet(a, b []string) bool {

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"fmt"
+
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -16,7 +18,8 @@ var (
 	Phases           = []string{string(v1alpha1.PhasePending), string(v1alpha1.PhaseReady), string(v1alpha1.PhaseFailed)}
 )
 
-// Bounds of the CRD.
+// Bounds of the CRD (the kubebuilder markers spell them as literals; the
+// agreement test proves these match manifests/crds).
 const (
 	MinMaxModelLen          = 512
 	MinGPUMemoryUtilization = 0.1
@@ -53,16 +56,16 @@ func ValidateSpec(s v1alpha1.VLLMModelSpec, fldPath *field.Path) field.ErrorList
 	errs = append(errs, oneOf(fldPath.Child("toolCallParser"), s.ToolCallParser, ToolCallParsers)...)
 	errs = append(errs, oneOf(fldPath.Child("reasoningParser"), s.ReasoningParser, ReasoningParsers)...)
 	if s.MaxModelLen < MinMaxModelLen {
-		errs = append(errs, field.Invalid(fldPath.Child("maxModelLen"), s.MaxModelLen, "should be greater than or equal to 512"))
+		errs = append(errs, field.Invalid(fldPath.Child("maxModelLen"), s.MaxModelLen, fmt.Sprintf("should be greater than or equal to %d", MinMaxModelLen)))
 	}
 	if g := s.GPUMemoryUtilization; g < MinGPUMemoryUtilization || g > MaxGPUMemoryUtilization {
-		errs = append(errs, field.Invalid(fldPath.Child("gpuMemoryUtilization"), g, "should be between 0.1 and 1"))
+		errs = append(errs, field.Invalid(fldPath.Child("gpuMemoryUtilization"), g, fmt.Sprintf("should be between %g and %g", MinGPUMemoryUtilization, MaxGPUMemoryUtilization)))
 	}
 	if s.MaxNumBatchedTokens < MinMaxNumBatchedTokens {
-		errs = append(errs, field.Invalid(fldPath.Child("maxNumBatchedTokens"), s.MaxNumBatchedTokens, "should be greater than or equal to 1"))
+		errs = append(errs, field.Invalid(fldPath.Child("maxNumBatchedTokens"), s.MaxNumBatchedTokens, fmt.Sprintf("should be greater than or equal to %d", MinMaxNumBatchedTokens)))
 	}
 	if s.MaxNumSeqs < MinMaxNumSeqs {
-		errs = append(errs, field.Invalid(fldPath.Child("maxNumSeqs"), s.MaxNumSeqs, "should be greater than or equal to 1"))
+		errs = append(errs, field.Invalid(fldPath.Child("maxNumSeqs"), s.MaxNumSeqs, fmt.Sprintf("should be greater than or equal to %d", MinMaxNumSeqs)))
 	}
 	errs = append(errs, oneOf(fldPath.Child("dtype"), s.Dtype, Dtypes)...)
 	return errs

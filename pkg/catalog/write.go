@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/efortin/vllm-chill/api/v1alpha1"
 )
@@ -56,17 +57,25 @@ func (c *Catalog) apply(ctx context.Context, u *unstructured.Unstructured, subre
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: %w", what, name, err)
 	}
-	force := true
-	opts := metav1.PatchOptions{FieldManager: c.fieldManager, Force: &force, FieldValidation: metav1.FieldValidationStrict}
 	var sub []string
 	if subresource != "" {
 		sub = []string{subresource}
 	}
-	out, err := c.models.Patch(ctx, name, types.ApplyPatchType, body, opts, sub...)
+	out, err := ServerSideApply(ctx, c.models, name, body, c.fieldManager, sub...)
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: %w", what, name, err)
 	}
 	return toModel(out)
+}
+
+// ServerSideApply applies body (a JSON object) to res as fieldManager: it
+// takes ownership of the fields it sends from other managers (force) and the
+// server refuses unknown fields (fieldValidation=Strict). Every write of a
+// manifest in this repository goes through it.
+func ServerSideApply(ctx context.Context, res dynamic.ResourceInterface, name string, body []byte, fieldManager string, subresources ...string) (*unstructured.Unstructured, error) {
+	force := true
+	opts := metav1.PatchOptions{FieldManager: fieldManager, Force: &force, FieldValidation: metav1.FieldValidationStrict}
+	return res.Patch(ctx, name, types.ApplyPatchType, body, opts, subresources...)
 }
 
 // SetStatus replaces the status of model name through the status

@@ -57,7 +57,7 @@ func TestMain(m *testing.M) {
 func setup(m *testing.M) int {
 	var err error
 	if root, err = repo.Root(); err == nil {
-		binDir, err = controlplane.BinDir(root)
+		binDir, err = repo.ControlPlaneBinDir()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "faults: %v\n", err)

@@ -3,12 +3,10 @@
 package faults
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,37 +15,19 @@ import (
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
-// syncBuffer collects a command's output while tests poll it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // running is one command under test, in a process group of its own, like a
 // job a shell or CI runner starts: signalling the group is what Ctrl-C does.
 type running struct {
 	name  string
 	group *proc.Group
-	out   *syncBuffer // stdout and stderr interleaved
+	out   *proctest.Buffer // stdout and stderr interleaved
 }
 
 // start runs argv in dir with env. Whatever happens to the test, the group
 // (and every descendant, some in groups of their own) is killed at the end.
 func start(t *testing.T, dir string, env []string, argv ...string) *running {
 	t.Helper()
-	r := &running{name: strings.Join(argv, " "), out: &syncBuffer{}}
+	r := &running{name: strings.Join(argv, " "), out: &proctest.Buffer{}}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = r.out, r.out

@@ -92,7 +92,7 @@ func run(n int, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	binDir, err := controlplane.BinDir(root)
+	binDir, err := repo.ControlPlaneBinDir()
 	if err != nil {
 		return err
 	}
@@ -283,11 +283,7 @@ func mib(b int64) string {
 // every check passes, printing when Start returned and when each check it
 // did not wait for passed: what waiting for them would have cost.
 func readyzTimeline(w io.Writer) error {
-	root, err := repo.Root()
-	if err != nil {
-		return err
-	}
-	binDir, err := controlplane.BinDir(root)
+	binDir, err := repo.ControlPlaneBinDir()
 	if err != nil {
 		return err
 	}
