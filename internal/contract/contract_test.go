@@ -13,6 +13,7 @@ import (
 
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/daggercheck"
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // root is the repository root, two levels up from this package.
@@ -86,12 +87,15 @@ func TestLiteralsMatchTheContract(t *testing.T) {
 	for _, a := range m.Objects[m.Main].Constructor.Args {
 		defaults["New."+a.GoName] = a.Default
 	}
-	for _, a := range m.Objects[m.Main].Function("TestMatrix").Args {
-		defaults["TestMatrix."+a.GoName] = a.Default
+	for _, fn := range []string{"TestMatrix", "Kubeconfig"} {
+		for _, a := range m.Objects[m.Main].Function(fn).Args {
+			defaults[fn+"."+a.GoName] = a.Default
+		}
 	}
 	check("+default of New's goImage", defaults["New.goImage"], quote(contract.GoImage))
 	check("+default of New's clusterImage", defaults["New.clusterImage"], quote(contract.K3sImage))
 	check("+default of TestMatrix's versions", defaults["TestMatrix.versions"], "["+quote(contract.KubernetesVersion)+"]")
+	check("+default of Kubeconfig's server", defaults["Kubeconfig.server"], quote(pipeline.HostServerURL()))
 
 	// Taskfile vars.
 	var k3d struct{ Vars map[string]any }

@@ -5,22 +5,23 @@ import (
 	"testing"
 )
 
-func TestToolCommands(t *testing.T) {
-	if got, want := CoverageArgs(PartIntegration, "/reports"), []string{"/usr/local/bin/vllm-coverage", "integration", "--out", "/reports"}; !slices.Equal(got, want) {
-		t.Errorf("CoverageArgs = %q, want %q", got, want)
-	}
-	if got, want := BootstrapArgs("/kube/config", "vllm-k3s", "install-crds", "manifests/crds"),
-		[]string{"/usr/local/bin/vllm-bootstrap", "--kubeconfig", "/kube/config", "--context", "vllm-k3s", "install-crds", "manifests/crds"}; !slices.Equal(got, want) {
-		t.Errorf("BootstrapArgs = %q, want %q", got, want)
-	}
-	// The tools the commands above run are the ones the prepare step builds.
+// TestToolCommandsRunWhatPrepareBuilds: the commands the module runs are
+// the binaries its prepare step builds into ToolsDir.
+func TestToolCommandsRunWhatPrepareBuilds(t *testing.T) {
 	prep := PrepareArgs()
 	if len(prep) != 2 || !slices.Equal(prep[0], []string{"go", "mod", "download"}) {
 		t.Fatalf("PrepareArgs = %q: want go mod download, then the build", prep)
 	}
+	built := map[string]bool{}
 	for _, tool := range Tools {
 		if !slices.Contains(prep[1], "./cmd/"+tool) {
 			t.Errorf("the build %q does not build %s", prep[1], tool)
+		}
+		built[ToolsDir+"/"+tool] = true
+	}
+	for _, cmd := range [][]string{CoverageArgs(PartUnit, "/r"), BootstrapArgs("/k", "c", "wait")} {
+		if !built[cmd[0]] {
+			t.Errorf("%q runs %s, which the prepare step does not build", cmd, cmd[0])
 		}
 	}
 }
@@ -38,14 +39,5 @@ func TestTestEnv(t *testing.T) {
 		if got := TestEnv(tc.kube, tc.run, "n"); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: TestEnv = %v, want %v", tc.name, got, tc.want)
 		}
-	}
-}
-
-func TestPartLog(t *testing.T) {
-	if got := PartLog(PartUnit, 1, "FAIL x\n"); got != "unit: exit code 1\nFAIL x\n" {
-		t.Errorf("PartLog = %q", got)
-	}
-	if got := PartLogPath(PartMerge); got != "logs/merge.log" {
-		t.Errorf("PartLogPath = %q", got)
 	}
 }
