@@ -60,7 +60,9 @@ func run(args []string, file string, now time.Time) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-func mark(t time.Time, name string) string { return strconv.FormatInt(t.UnixNano(), 10) + " " + name + "\n" }
+func mark(t time.Time, name string) string {
+	return strconv.FormatInt(t.UnixNano(), 10) + " " + name + "\n"
+}
 
 func report(w *os.File, data string, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

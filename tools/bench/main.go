@@ -40,9 +40,9 @@ import (
 
 // Targets (docs/benchmarks.md).
 const (
-	targetRatio = 0.6              // up + CRD, local over envtest
+	targetRatio = 0.6 // up + CRD, local over envtest
 	targetStop  = 300 * time.Millisecond
-	targetRSS   = 300 << 20        // sum of the components' peaks
+	targetRSS   = 300 << 20 // sum of the components' peaks
 )
 
 // sample is one start-to-stop of one control plane.
