@@ -7,9 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/proc"
 )
 
 func TestServerArgs(t *testing.T) {
@@ -63,14 +64,13 @@ func TestStateSetup(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("sh", "-c", "set -eu\n"+stateSetup(dir)+"exec sleep 3\n")
 	// The heartbeat loop outlives the shell (it becomes sleep): the whole
 	// group goes at the end.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	g, err := proc.Start(exec.Command("sh", "-c", "set -eu\n"+stateSetup(dir)+"exec sleep 3\n"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); _ = cmd.Wait() }()
+	defer g.Kill()
 	beat := waitForFile(t, filepath.Join(dir, heartbeatName), 10*time.Second)
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("stale kubeconfig still there (stat: %v)", err)
