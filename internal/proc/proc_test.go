@@ -3,7 +3,6 @@
 package proc
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // With PROC_HELPER set, this test binary starts `sleep 60` through Start,
@@ -143,19 +144,9 @@ func TestKilledRunnerLeavesNoChild(t *testing.T) {
 		t.Log("no parent-death signal on this OS: internal/rundir's sweep kills such children instead")
 		return
 	}
-	helper := exec.Command(os.Args[0], "-test.run=^$")
-	helper.Env = append(os.Environ(), "PROC_HELPER=1")
-	out, err := helper.StdoutPipe()
+	helper, line := proctest.StartHelper(t, "PROC_HELPER=1")
+	child, err := strconv.Atoi(line)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := helper.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
-	child, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil {
-		_ = helper.Process.Kill()
 		t.Fatalf("helper said %q", line)
 	}
 	_ = helper.Process.Kill()

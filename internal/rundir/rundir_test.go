@@ -3,7 +3,6 @@
 package rundir
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/proc"
+	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
 // A run of this test binary with RUNDIR_HELPER set is a run that owns a
@@ -83,19 +83,9 @@ func TestDeadOwnerIsSwept(t *testing.T) {
 	if err := proc.BecomeSubreaper(); err != nil {
 		t.Fatal(err)
 	}
-	helper := exec.Command(os.Args[0], "-test.run=^$")
-	helper.Env = append(os.Environ(), "RUNDIR_HELPER=1")
-	out, err := helper.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := helper.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(out).ReadString('\n')
+	helper, line := proctest.StartHelper(t, "RUNDIR_HELPER=1")
 	fields := strings.Fields(line)
 	if len(fields) != 2 {
-		_ = helper.Process.Kill()
 		t.Fatalf("helper said %q", line)
 	}
 	dir, sleepPID := fields[0], atoi(t, fields[1])
