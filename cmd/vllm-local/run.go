@@ -134,15 +134,20 @@ func (s *signals) stop() {
 	s.cancel()
 }
 
+// first is the first signal received, 0 before any.
+func (s *signals) first() syscall.Signal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.received
+}
+
 // interrupted is the error of a run a signal ended: exit 128+signal, as a
 // shell reports it, so go-task and CI runners see it as interrupted.
 func (s *signals) interrupted() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.received == 0 {
-		return nil
+	if sig := s.first(); sig != 0 {
+		return cli.ExitCode{Code: 128 + int(sig)}
 	}
-	return cli.ExitCode{Code: 128 + int(s.received)}
+	return nil
 }
 
 // start starts the control plane; a signal aborts it.
@@ -177,7 +182,7 @@ func up(cp *controlplane.ControlPlane, sig *signals, stdout, stderr io.Writer) e
 	var failed error
 	select {
 	case <-sig.got:
-		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", sig.received)
+		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", sig.first())
 	case <-cp.Failed():
 		failed = cp.Err()
 	}
