@@ -2,11 +2,13 @@ package controlplane
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/efortin/vllm-chill/internal/contract"
 )
@@ -56,11 +58,11 @@ func TestPlan(t *testing.T) {
 }
 
 func TestReadyzExcludesOnlyWhatIsNotAwaited(t *testing.T) {
-	u, err := url.Parse(readyzPath())
+	cs, err := kubernetes.NewForConfig(&rest.Config{Host: "https://127.0.0.1:1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := u.Query()["exclude"]; !slices.Equal(got, contract.NotAwaitedReadyz) {
+	if got := readyzRequest(cs.Discovery().RESTClient()).URL().Query()["exclude"]; !slices.Equal(got, contract.NotAwaitedReadyz) {
 		t.Errorf("excludes %q, want %q", got, contract.NotAwaitedReadyz)
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/poll"
@@ -17,15 +17,15 @@ import (
 // pollInterval is short because the whole start takes about a second.
 const pollInterval = 25 * time.Millisecond
 
-// readyzPath is /readyz without the checks a CRD test does not wait for
-// (contract.NotAwaitedReadyz says which and why; docs/local.md has the
+// readyzRequest is GET /readyz without the checks a CRD test does not wait
+// for (contract.NotAwaitedReadyz says which and why; docs/local.md has the
 // timeline they come from).
-func readyzPath() string {
-	q := url.Values{}
+func readyzRequest(rc rest.Interface) *rest.Request {
+	req := rc.Get().AbsPath("/readyz")
 	for _, check := range contract.NotAwaitedReadyz {
-		q.Add("exclude", check)
+		req = req.Param("exclude", check)
 	}
-	return "/readyz?" + q.Encode()
+	return req
 }
 
 // waitAPIServer waits until /readyz, minus contract.NotAwaitedReadyz, says ok.
@@ -34,12 +34,9 @@ func (cp *ControlPlane) waitAPIServer(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("build client: %w", err)
 	}
-	return cp.waitFor(ctx, "kube-apiserver "+readyzPath(), func(ctx context.Context) error {
-		req := cs.Discovery().RESTClient().Get().AbsPath("/readyz")
-		for _, check := range contract.NotAwaitedReadyz {
-			req = req.Param("exclude", check)
-		}
-		_, err := req.DoRaw(ctx)
+	rc := cs.Discovery().RESTClient()
+	return cp.waitFor(ctx, "kube-apiserver "+readyzRequest(rc).URL().RequestURI(), func(ctx context.Context) error {
+		_, err := readyzRequest(rc).DoRaw(ctx)
 		return err
 	})
 }
