@@ -43,7 +43,7 @@ func (m *VllmChill) bootstrap(ctx context.Context, image string, commands ...[]s
 	if err != nil {
 		return "", err
 	}
-	cl, err := m.startCluster(ctx, image, "")
+	cl, err := m.startCluster(ctx, image)
 	if err != nil {
 		return "", err
 	}

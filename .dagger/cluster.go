@@ -118,7 +118,7 @@ func (m *VllmChill) readKubeconfig(ctx context.Context, state *dagger.CacheVolum
 func rewritten(raw, server string) (*dagger.File, error) {
 	data, err := pipeline.RewriteKubeconfig([]byte(raw), server, contract.ContextK3s)
 	if err != nil {
-		return nil, &pipeline.StepError{Step: "rewrite the k3s kubeconfig", Detail: err.Error()}
+		return nil, stepErr("rewrite the k3s kubeconfig", err)
 	}
 	return dag.Directory().WithNewFile("kubeconfig", string(data)).File("kubeconfig"), nil
 }
@@ -130,14 +130,13 @@ type cluster struct {
 }
 
 // startCluster starts a fresh k3s once, explicitly, so every step of a
-// function binds the same instance, and reads its kubeconfig. slot tells the
-// clusters of one call apart (matrix entries) in the step names.
-func (m *VllmChill) startCluster(ctx context.Context, image, slot string) (*cluster, error) {
+// function binds the same instance, and reads its kubeconfig.
+func (m *VllmChill) startCluster(ctx context.Context, image string) (*cluster, error) {
 	nonce := pipeline.NewNonce()
 	state := dag.CacheVolume(pipeline.CacheName("cluster", m.RunID, nonce))
 	svc, err := m.k3s(image, state, nonce).Start(ctx)
 	if err != nil {
-		return nil, stepErr("start k3s "+image+slotSuffix(slot), err)
+		return nil, stepErr("start k3s "+image, err)
 	}
 	raw, err := m.readKubeconfig(ctx, state, svc, nonce, freshClusterHint)
 	if err == nil {
@@ -148,13 +147,6 @@ func (m *VllmChill) startCluster(ctx context.Context, image, slot string) (*clus
 	}
 	_, _ = svc.Stop(ctx)
 	return nil, err
-}
-
-func slotSuffix(slot string) string {
-	if slot == "" {
-		return ""
-	}
-	return " (" + slot + ")"
 }
 
 // stop stops the service; a failure only leaks a container the engine reaps

@@ -34,7 +34,7 @@ func (m *VllmChill) TestMatrix(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = m.integrationPart(ctx, run, e.Image, e.Name)
+			results[i] = m.integrationPart(ctx, run, e.Image)
 		}()
 	}
 	wg.Wait()
@@ -43,7 +43,7 @@ func (m *VllmChill) TestMatrix(
 	for i, e := range entries {
 		dir = dir.WithDirectory(e.Name, results[i].reports)
 		if err := results[i].err(); err != nil {
-			errs = append(errs, &pipeline.StepError{Step: "kubernetes " + e.Version + " (" + e.Image + ")", Detail: err.Error()})
+			errs = append(errs, stepErr("kubernetes "+e.Version+" ("+e.Image+")", err))
 		}
 	}
 	return dir, errors.Join(errs...)

@@ -45,7 +45,7 @@ func (m *VllmChill) TestIntegration(
 	// +optional
 	image string,
 ) (*dagger.Directory, error) {
-	res := m.integrationPart(ctx, run, m.image(image), "")
+	res := m.integrationPart(ctx, run, m.image(image))
 	if err := res.err(); err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (m *VllmChill) TestIntegrationCoverage(
 	// +optional
 	image string,
 ) (*dagger.Directory, error) {
-	res := m.integrationPart(ctx, run, m.image(image), "")
+	res := m.integrationPart(ctx, run, m.image(image))
 	return res.reports, res.err()
 }
 
@@ -152,13 +152,12 @@ func (m *VllmChill) unitPart(ctx context.Context, run string) *partResult {
 }
 
 // integrationPart runs the integration suite against a fresh cluster of image.
-// slot tells clusters of one call apart (matrix entries); "" for a single cluster.
-func (m *VllmChill) integrationPart(ctx context.Context, run, image, slot string) *partResult {
+func (m *VllmChill) integrationPart(ctx context.Context, run, image string) *partResult {
 	ctr, err := m.goContainer(ctx)
 	if err != nil {
 		return failedPart(pipeline.PartIntegration, err)
 	}
-	cl, err := m.startCluster(ctx, image, slot)
+	cl, err := m.startCluster(ctx, image)
 	if err != nil {
 		return failedPart(pipeline.PartIntegration, err)
 	}
@@ -176,7 +175,7 @@ func (m *VllmChill) bothParts(ctx context.Context, run string) (unit, integ *par
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); unit = m.unitPart(ctx, run) }()
-	go func() { defer wg.Done(); integ = m.integrationPart(ctx, run, m.ClusterImage, "") }()
+	go func() { defer wg.Done(); integ = m.integrationPart(ctx, run, m.ClusterImage) }()
 	wg.Wait()
 	return unit, integ
 }
