@@ -118,19 +118,7 @@ func CallProblems(cli *CLI, calls []Call) []Problem {
 // Problems reads the module of the repository at root and every documented
 // call, and lists what the engine or the CLI would get wrong.
 func Problems(root string) ([]Problem, error) {
-	cfg, err := readConfig(filepath.Join(root, "dagger.json"))
-	if err != nil {
-		return nil, err
-	}
-	m, err := ReadModule(filepath.Join(root, cfg.Source), cfg.Name)
-	if err != nil {
-		return nil, err
-	}
-	sdk, err := downloadSDK(root, cfg.EngineVersion)
-	if err != nil {
-		return nil, err
-	}
-	cli, err := NewCLI(m, sdk)
+	cfg, m, cli, err := loadCLI(root)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +140,28 @@ func Problems(root string) ([]Problem, error) {
 	}
 	out = append(out, inc...)
 	return append(out, CallProblems(cli, calls)...), nil
+}
+
+// loadCLI reads dagger.json and the module of the repository at root, and
+// the CLI the pinned SDK would build for it.
+func loadCLI(root string) (*moduleConfig, *Module, *CLI, error) {
+	cfg, err := readConfig(filepath.Join(root, "dagger.json"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := ReadModule(filepath.Join(root, cfg.Source), cfg.Name)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sdk, err := downloadSDK(root, cfg.EngineVersion)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cli, err := NewCLI(m, sdk)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return cfg, m, cli, nil
 }
 
 func relTo(root, where string) string {

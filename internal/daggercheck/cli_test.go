@@ -1,28 +1,20 @@
 package daggercheck
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/efortin/vllm-chill/internal/repo"
 )
 
 // TestCheckACall reads the repository's module and the SDK once, then checks
 // calls a user could write, right and wrong.
 func TestCheckACall(t *testing.T) {
-	root, _ := filepath.Abs("../..")
-	cfg, err := readConfig(filepath.Join(root, "dagger.json"))
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := ReadModule(filepath.Join(root, cfg.Source), cfg.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdk, err := downloadSDK(root, cfg.EngineVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli, err := NewCLI(m, sdk)
+	_, _, cli, err := loadCLI(root)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,13 +116,12 @@ func ReadModule(dir, name string) (*Module, error) {
 		return nil, fmt.Errorf("%s: no exported struct %s (the main object of module %q)", dir, m.Main, name)
 	}
 	for _, f := range files {
-		cmap := ast.NewCommentMap(fset, f, f.Comments)
 		for _, decl := range f.Decls {
 			fd, ok := decl.(*ast.FuncDecl)
 			if !ok || !fd.Name.IsExported() {
 				continue
 			}
-			fn := readFunction(fset, cmap, f, fd)
+			fn := readFunction(fset, f, fd)
 			switch {
 			case fd.Recv == nil && fd.Name.Name == "New":
 				main.Constructor = fn
@@ -165,7 +164,7 @@ func receiverType(fd *ast.FuncDecl) string {
 	return ""
 }
 
-func readFunction(fset *token.FileSet, cmap ast.CommentMap, f *ast.File, fd *ast.FuncDecl) *Function {
+func readFunction(fset *token.FileSet, f *ast.File, fd *ast.FuncDecl) *Function {
 	fn := &Function{GoName: fd.Name.Name, Pos: fset.Position(fd.Name.Pos()), Pragmas: pragmas(fd.Doc)}
 	if res := fd.Type.Results; res != nil && len(res.List) > 0 {
 		if t := typeString(fset, res.List[0].Type); t != "error" {

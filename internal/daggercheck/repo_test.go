@@ -1,8 +1,9 @@
 package daggercheck
 
 import (
-	"path/filepath"
 	"testing"
+
+	"github.com/efortin/vllm-chill/internal/repo"
 )
 
 // TestModuleAsTheEngineNamesIt applies the engine's naming to every function
@@ -10,7 +11,7 @@ import (
 // written in the README, docs/, the Taskfiles and the workflows against the
 // functions and flags the CLI would offer.
 func TestModuleAsTheEngineNamesIt(t *testing.T) {
-	root, err := filepath.Abs("../..")
+	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

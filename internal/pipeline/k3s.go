@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"strconv"
 	"time"
 )
 
@@ -91,6 +90,6 @@ func stateSetup(dir string) string {
 	kubeconfig, heartbeat := dir+"/"+kubeconfigName, dir+"/"+heartbeatName
 	return `mkdir -p "` + dir + `"
 rm -f "` + kubeconfig + `"
-(while :; do date +%s > "` + heartbeat + `"; sleep ` + strconv.Itoa(int(HeartbeatEvery/time.Second)) + `; done) &
+(while :; do date +%s > "` + heartbeat + `"; sleep ` + secs(HeartbeatEvery) + `; done) &
 `
 }
