@@ -79,10 +79,7 @@ func run(m *testing.M) int {
 	suite.kubeconfig = os.Getenv(contract.EnvKubeconfig)
 	suite.context = os.Getenv(contract.EnvKubeContext)
 
-	root, err := filepath.Abs("..")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(root, "go.mod"))
-	}
+	root, err := repo.Root()
 	if err != nil {
 		narrate("find the module root above the test directory: %v", err)
 		return 2
@@ -224,17 +221,13 @@ func prepareBootstrap(ctx context.Context, tmp string) error {
 		return nil
 	}
 	start := time.Now()
-	name, args := "suite", []string{"build"}
-	if suite.coverDir != "" {
-		name, args = "suite-cover", append(args, coverage.BuildFlags(contract.Module)...)
-	}
-	// A directory of its own that stays: an unchanged CLI is not linked again.
-	dir, err := repo.TestBinDir(name)
+	// A directory that stays: an unchanged CLI is not linked again.
+	dir, cover, err := coverage.TestBinaries("suite")
 	if err != nil {
 		return err
 	}
 	suite.bootstrap = filepath.Join(dir, "vllm-bootstrap")
-	args = append(args, "-o", suite.bootstrap)
+	args := append(append([]string{"build"}, cover...), "-o", suite.bootstrap)
 	args = append(args, contract.Module+"/cmd/vllm-bootstrap")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = suite.root

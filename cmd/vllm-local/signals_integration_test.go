@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/coverage"
 	"github.com/efortin/vllm-chill/internal/proc"
@@ -35,18 +34,16 @@ func TestMain(m *testing.M) {
 	// When this run measures coverage, the binary under test measures too and
 	// writes next to the test's own data: it is the code these tests exercise.
 	flag.Parse()
-	name, args := "vllm-local", []string{"build"}
 	if dir := coverage.BinaryDir(); dir != "" {
-		name, args = "vllm-local-cover", append(args, coverage.BuildFlags(contract.Module)...)
 		os.Setenv("GOCOVERDIR", dir)
 	}
-	dir, err := repo.TestBinDir(name)
+	dir, cover, err := coverage.TestBinaries("vllm-local")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	vllmLocal = filepath.Join(dir, "vllm-local")
-	if out, err := exec.Command("go", append(args, "-o", vllmLocal, ".")...).CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", append(append([]string{"build"}, cover...), "-o", vllmLocal, ".")...).CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		os.Exit(1)
 	}

@@ -8,6 +8,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -64,7 +65,7 @@ func mark(t time.Time, name string) string {
 	return strconv.FormatInt(t.UnixNano(), 10) + " " + name + "\n"
 }
 
-func report(w *os.File, data string, now time.Time) error {
+func report(w io.Writer, data string, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "PHASE\tTIME\t")
 	var first, prev int64

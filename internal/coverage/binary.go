@@ -4,6 +4,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+
+	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/repo"
 )
 
 // BuildFlags are the go flags that make a test or a binary count toward the
@@ -24,4 +27,16 @@ func BinaryDir() string {
 		}
 	}
 	return os.Getenv("GOCOVERDIR")
+}
+
+// TestBinaries is where a test builds the commands it drives (name names the
+// test), and the go build flags that make them measure coverage when the
+// test does. Covered builds get a directory of their own, so neither kind
+// replaces the other and an unchanged binary is not linked again.
+func TestBinaries(name string) (dir string, buildFlags []string, err error) {
+	if BinaryDir() != "" {
+		name, buildFlags = name+"-cover", BuildFlags(contract.Module)
+	}
+	dir, err = repo.TestBinDir(name)
+	return dir, buildFlags, err
 }

@@ -96,11 +96,7 @@ func setup(m *testing.M) int {
 // own (repo.TestBinDir: unchanged ones are not linked again); the ones whose
 // code the cases exercise measure coverage when this test binary does.
 func buildBinaries() error {
-	name, cover := "faults", []string{}
-	if coverage.BinaryDir() != "" {
-		name, cover = "faults-cover", coverage.BuildFlags(contract.Module)
-	}
-	dir, err := repo.TestBinDir(name)
+	dir, cover, err := coverage.TestBinaries("faults")
 	if err != nil {
 		return err
 	}
