@@ -48,7 +48,7 @@ const (
 // sample is one start-to-stop of one control plane.
 type sample struct {
 	up, crd, stop time.Duration
-	rss           int64 // sum of peak RSS of etcd and kube-apiserver; 0 when unknown
+	rss           int64 // sum of the components' peak RSS; 0 when unknown
 }
 
 // apiServerFlags are -apiserver-flag overrides for the local plane.
@@ -147,14 +147,11 @@ func runLocal(binDir, crds string) (sample, error) {
 		return s, err
 	}
 	s.crd = time.Since(t0) - s.up
-	pids := cp.PIDs()
 	t1 := time.Now()
 	err := cp.Stop()
 	s.stop = time.Since(t1)
-	for name, rss := range cp.PeakRSS() {
-		if _, ok := pids[name]; ok {
-			s.rss += rss
-		}
+	for _, rss := range cp.PeakRSS() {
+		s.rss += rss
 	}
 	return s, err
 }
