@@ -15,8 +15,8 @@ import (
 	"github.com/efortin/vllm-chill/internal/cli"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/cpbuild"
 	"github.com/efortin/vllm-chill/internal/proc"
-	"github.com/efortin/vllm-chill/internal/repo"
 )
 
 const usage = `Usage: vllm-local COMMAND [flags]
@@ -36,8 +36,12 @@ Flags:
   --controllers   also run kube-controller-manager (the default ServiceAccount,
                   namespace deletion); Start then waits for the ServiceAccount
 
-Environment: ` + contract.EnvControlPlaneBinDir + ` (default ` + contract.ControlPlaneBinSubdir + `),
-` + controlplane.EnvStartTimeout + ` (60s), ` + controlplane.EnvVerbose + `=1 (component logs on stderr)
+The binaries are built from the Go module proxy by the first run that needs
+them (about 7 min on 2 cores), into a per-user cache that every clone
+shares; see ` + "`vllm-build where`" + `.
+
+Environment: ` + contract.EnvControlPlaneBinDir + ` (a folder of ready binaries instead of the
+cache), ` + controlplane.EnvStartTimeout + ` (60s), ` + controlplane.EnvVerbose + `=1 (component logs on stderr)
 
 Exit status: 0 success, 1 a step failed, 2 usage error, CMD's code for run,
 128+signal when stopped by SIGINT (130) or SIGTERM (143). Every exit stops
@@ -77,13 +81,20 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	case cmd == "run" && fs.NArg() == 0:
 		return cli.Usagef("run: missing command after --")
 	}
-	binDir, err := repo.ControlPlaneBinDir()
-	if err != nil {
-		return err
-	}
-	cp := &controlplane.ControlPlane{BinDir: binDir, Controllers: *controllers, Log: proc.PrefixLines(stderr, "vllm-local: ")}
+	log := proc.PrefixLines(stderr, "vllm-local: ")
 	sig := watchSignals(stderr)
 	defer sig.stop()
+	// Only what this run starts: kube-controller-manager is built (once per
+	// machine) by the first run that asks for controllers.
+	binDir, err := cpbuild.Ensure(sig.ctx, *controllers, log)
+	if err != nil {
+		if stopped := sig.interrupted(); stopped != nil {
+			fmt.Fprintf(stderr, "vllm-local: %v\n", err)
+			return stopped
+		}
+		return err
+	}
+	cp := &controlplane.ControlPlane{BinDir: binDir, Controllers: *controllers, Log: log}
 	if cmd == "up" {
 		return up(cp, sig, stdout, stderr)
 	}

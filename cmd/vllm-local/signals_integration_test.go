@@ -1,7 +1,7 @@
 //go:build integration
 
 // These tests run the vllm-local binary against the real control-plane
-// binaries (build tag integration: they need `go tool task local:binaries`).
+// binaries (build tag integration: requireBinaries builds them on first use).
 // `go tool task ci` runs them in the local integration part of vllm-coverage.
 
 package main
@@ -18,11 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/cpbuild"
 	"github.com/efortin/vllm-chill/internal/proc"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
-	"github.com/efortin/vllm-chill/internal/repo"
 )
 
 // bound is how long any signal or fault may take to end a run, cleanup included.
@@ -50,16 +49,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// requireBinaries builds etcd and kube-apiserver once per machine when they
+// are missing, before a test starts vllm-local under a time bound.
 func requireBinaries(t *testing.T) {
 	t.Helper()
-	dir, err := repo.ControlPlaneBinDir()
-	if err != nil {
+	if _, err := cpbuild.Ensure(t.Context(), false, proc.PrefixLines(os.Stderr, "vllm-local test: ")); err != nil {
 		t.Fatal(err)
-	}
-	for _, b := range controlplane.Binaries {
-		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
-			t.Fatalf("control-plane binary %s missing: run `go tool task local:binaries`", filepath.Join(dir, b))
-		}
 	}
 }
 
@@ -198,9 +193,8 @@ func TestEtcdKilledUnderAPIServerFailsRun(t *testing.T) {
 // TestSIGKILLedRunIsSweptByTheNext kills `vllm-local run` with SIGKILL (an
 // OOM kill, a CI runner's hard timeout) while its command runs. Its
 // components and its command die with it (parent-death signal), and the next
-// start (here `up --controllers`, which also runs kube-controller-manager)
-// removes the dead run's directory, saying so in one line: TMPDIR then holds
-// only the live run's directory. (SIGINT and SIGTERM to up and run are
+// start (`up`) removes the dead run's directory, saying so in one line:
+// TMPDIR then holds only the live run's directory. (SIGINT and SIGTERM to up and run are
 // test/faults' TestSignalToRunGroup.)
 func TestSIGKILLedRunIsSweptByTheNext(t *testing.T) {
 	tmp := t.TempDir()
@@ -228,10 +222,10 @@ func TestSIGKILLedRunIsSweptByTheNext(t *testing.T) {
 		t.Fatalf("the killed run's directory %s is not there to sweep: %v", first.dir, err)
 	}
 
-	second := startCommand(t, "up", "--controllers")
+	second := startCommand(t, "up")
 	assertDead("after the next start's sweep")
-	if len(second.children) != 3 {
-		t.Errorf("up --controllers runs %s, want etcd, kube-apiserver and kube-controller-manager", proctest.Names(second.children))
+	if len(second.children) != 2 {
+		t.Errorf("up runs %s, want etcd and kube-apiserver", proctest.Names(second.children))
 	}
 	want := "vllm-local: control plane: removed 1 directory of dead runs in " + tmp + ": " + filepath.Base(first.dir)
 	if !strings.Contains(second.stderr.String(), want) {

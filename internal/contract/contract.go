@@ -21,13 +21,10 @@ const (
 	EnvBootstrapBin = "VLLM_BOOTSTRAP_BIN"
 )
 
-// Where the local path finds its control-plane binaries: `go tool task
-// local:binaries` builds them into ControlPlaneBinSubdir of the repository;
-// EnvControlPlaneBinDir names another directory.
-const (
-	EnvControlPlaneBinDir = "VLLM_CONTROLPLANE_BIN_DIR"
-	ControlPlaneBinSubdir = ".cache/controlplane/bin"
-)
+// EnvControlPlaneBinDir names a folder of ready control-plane binaries. When
+// it is unset, the local path builds them once per machine into a per-user
+// cache (internal/cpbuild).
+const EnvControlPlaneBinDir = "VLLM_CONTROLPLANE_BIN_DIR"
 
 // The kubeconfig context of each cluster path.
 const (

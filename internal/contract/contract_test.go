@@ -108,14 +108,6 @@ func TestLiteralsMatchTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("k3d- + CLUSTER_NAME default in Taskfile.yml", "k3d-"+templateDefault(t, top.Vars["CLUSTER_NAME"]), contract.ContextK3d)
-	var local struct{ Vars map[string]any }
-	if err := yaml.Unmarshal(read(t, "taskfiles/local.yml"), &local); err != nil {
-		t.Fatal(err)
-	}
-	cpBinDir, _ := local.Vars["CP_BIN_DIR"].(string)
-	if want := "{{." + contract.EnvControlPlaneBinDir + ` | default (print .ROOT_DIR "/` + contract.ControlPlaneBinSubdir + `")}}`; cpBinDir != want {
-		t.Errorf("CP_BIN_DIR in taskfiles/local.yml = %q, want %q", cpBinDir, want)
-	}
 }
 
 // templateDefault is X in a go-task var '{{.V | default "X"}}'.

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/efortin/vllm-chill/internal/cpbuild"
 )
 
 // component is one binary of the plane, as data: its name (the binary's name
@@ -18,10 +20,11 @@ type component struct {
 
 // The components, in start order. etcd and kube-apiserver start at once
 // (the API server retries etcd until it answers).
+// The names are those of the binaries cpbuild builds.
 var (
-	etcd                  = component{name: "etcd", flags: etcdFlags}
-	kubeAPIServer         = component{name: "kube-apiserver", flags: apiServerFlags}
-	kubeControllerManager = component{name: "kube-controller-manager", flags: controllerManagerFlags, afterReady: true}
+	etcd                  = component{name: cpbuild.Etcd, flags: etcdFlags}
+	kubeAPIServer         = component{name: cpbuild.APIServer, flags: apiServerFlags}
+	kubeControllerManager = component{name: cpbuild.ControllerManager, flags: controllerManagerFlags, afterReady: true}
 )
 
 // plan is what this plane runs, in start order.

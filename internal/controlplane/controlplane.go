@@ -32,8 +32,9 @@ import (
 
 // ControlPlane is one local control plane. Start it once, Stop it once.
 type ControlPlane struct {
-	// BinDir holds etcd, kube-apiserver and kube-controller-manager. Required:
-	// see BinDir in env.go for the default callers resolve.
+	// BinDir holds etcd, kube-apiserver and (for Controllers)
+	// kube-controller-manager. Required: callers get it from cpbuild.Ensure,
+	// which builds what is missing (env.go lists the override).
 	BinDir string
 	// Controllers runs kube-controller-manager (service accounts and their
 	// tokens, namespace deletion) once the API server is ready, and Start

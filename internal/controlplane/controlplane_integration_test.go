@@ -1,7 +1,7 @@
 //go:build integration
 
 // These tests start the real etcd, kube-apiserver and kube-controller-manager
-// (build tag integration: they need `go tool task local:binaries`). They run
+// (build tag integration: they build them on first use, see binDir). They run
 // in `go tool task ci` through the local integration part of vllm-coverage.
 
 package controlplane
@@ -10,7 +10,6 @@ import (
 	"context"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,23 +22,20 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/cpbuild"
 	"github.com/efortin/vllm-chill/internal/proc"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
-	"github.com/efortin/vllm-chill/internal/repo"
 )
 
-// binDir is where the binaries are; a missing one fails the test (never a
-// skip: a silently skipped test would hide that the local path is broken).
-func binDir(t *testing.T) string {
+// binDir is where the binaries are, built (once per machine) when missing:
+// kube-controller-manager only for the test that runs controllers. A build
+// that fails fails the test (never a skip: a silently skipped test would
+// hide that the local path is broken).
+func binDir(t *testing.T, controllers bool) string {
 	t.Helper()
-	dir, err := repo.ControlPlaneBinDir()
+	dir, err := cpbuild.Ensure(t.Context(), controllers, proc.PrefixLines(os.Stderr, "controlplane test: "))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, b := range Binaries {
-		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
-			t.Fatalf("%v", missingBinaryError(filepath.Join(dir, b)))
-		}
 	}
 	return dir
 }
@@ -66,7 +62,7 @@ func TestStartStopWithTakenPort(t *testing.T) {
 	defer taken.Close()
 	takenPort := taken.Addr().(*net.TCPAddr).Port
 
-	cp := &ControlPlane{BinDir: binDir(t), APIServerPort: takenPort}
+	cp := &ControlPlane{BinDir: binDir(t, false), APIServerPort: takenPort}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -106,7 +102,7 @@ func TestStartStopWithTakenPort(t *testing.T) {
 	cs := kubernetes.NewForConfigOrDie(cfg)
 	v, err := cs.Discovery().ServerVersion()
 	if err != nil || v.GitVersion != contract.KubernetesVersion {
-		t.Errorf("server version = %v, %v; want %s (built by local:binaries with version ldflags)", v, err, contract.KubernetesVersion)
+		t.Errorf("server version = %v, %v; want %s (cpbuild links it with version ldflags)", v, err, contract.KubernetesVersion)
 	}
 }
 
@@ -114,7 +110,7 @@ func TestStartStopWithTakenPort(t *testing.T) {
 // ServiceAccount exists once Start returns, and a deleted namespace goes
 // (the namespace controller empties and finalizes it).
 func TestControllersDeleteNamespaces(t *testing.T) {
-	cp := &ControlPlane{BinDir: binDir(t), Controllers: true}
+	cp := &ControlPlane{BinDir: binDir(t, true), Controllers: true}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -160,7 +156,7 @@ func TestControllersDeleteNamespaces(t *testing.T) {
 func TestComponentExitingAtStartIsReportedAsExit(t *testing.T) {
 	// An unknown flag makes kube-apiserver exit immediately, while etcd (already
 	// started) must still be torn down.
-	cp := &ControlPlane{BinDir: binDir(t), Flags: map[string]map[string]string{"kube-apiserver": {"no-such-flag": "x"}}, StartTimeout: 30 * time.Second}
+	cp := &ControlPlane{BinDir: binDir(t, false), Flags: map[string]map[string]string{"kube-apiserver": {"no-such-flag": "x"}}, StartTimeout: 30 * time.Second}
 	start := time.Now()
 	err := cp.Start(context.Background())
 	took := time.Since(start)

@@ -11,9 +11,9 @@ import (
 // Environment overrides, all in one place. A field set in code wins over its
 // variable; a variable wins over the built-in default.
 //
-//	VLLM_CONTROLPLANE_BIN_DIR        directory holding the binaries (callers resolve
-//	                                 it with repo.ControlPlaneBinDir; default
-//	                                 .cache/controlplane/bin in the repository)
+//	VLLM_CONTROLPLANE_BIN_DIR        a folder of ready binaries (callers resolve
+//	                                 BinDir with cpbuild.Ensure; default: the
+//	                                 per-user cache, built on first use)
 //	VLLM_CONTROLPLANE_START_TIMEOUT  bound on Start, a Go duration (default 60s)
 //	VLLM_CONTROLPLANE_VERBOSE        "1" copies component logs to stderr when Out is nil
 //	TMPDIR                           parent of the run directories (Go's os.TempDir)

@@ -1,6 +1,6 @@
 // Package repo finds this repository's root from anywhere inside it: the
-// one place that knows how, for the commands and tests that read manifests
-// or the control-plane binaries relative to it.
+// one place that knows how, for the commands and tests that read manifests,
+// build test binaries or find the control-plane pins relative to it.
 package repo
 
 import (
@@ -42,18 +42,4 @@ func TestBinDir(name string) (string, error) {
 	}
 	dir := filepath.Join(root, ".cache", "testbin", name)
 	return dir, os.MkdirAll(dir, 0o755)
-}
-
-// ControlPlaneBinDir is where the local control plane's binaries are:
-// $VLLM_CONTROLPLANE_BIN_DIR when set, else .cache/controlplane/bin of the
-// repository (where `go tool task local:binaries` builds them).
-func ControlPlaneBinDir() (string, error) {
-	if d := os.Getenv(contract.EnvControlPlaneBinDir); d != "" {
-		return filepath.Abs(d)
-	}
-	root, err := Root()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(root, contract.ControlPlaneBinSubdir), nil
 }

@@ -37,6 +37,7 @@ import (
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/cpbuild"
 	"github.com/efortin/vllm-chill/internal/proc"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
 	"github.com/efortin/vllm-chill/internal/repo"
@@ -56,20 +57,16 @@ func TestMain(m *testing.M) {
 
 func setup(m *testing.M) int {
 	var err error
-	if root, err = repo.Root(); err == nil {
-		binDir, err = repo.ControlPlaneBinDir()
-	}
-	if err != nil {
+	if root, err = repo.Root(); err != nil {
 		fmt.Fprintf(os.Stderr, "faults: %v\n", err)
 		return 2
 	}
-	// A missing binary fails loudly (never a skip): a skipped fault test
-	// would hide that the local path is broken.
-	for _, b := range controlplane.Binaries {
-		if _, err := os.Stat(filepath.Join(binDir, b)); err != nil {
-			fmt.Fprintf(os.Stderr, "faults: control-plane binary %s missing: run `go tool task local:binaries`\n", filepath.Join(binDir, b))
-			return 1
-		}
+	// Built once per machine when missing; a failed build fails loudly
+	// (never a skip: a skipped fault test would hide that the local path is
+	// broken).
+	if binDir, err = cpbuild.Ensure(context.Background(), false, proc.PrefixLines(os.Stderr, "faults: ")); err != nil {
+		fmt.Fprintf(os.Stderr, "faults: %v\n", err)
+		return 1
 	}
 	// Orphans of the commands under test become our children instead of
 	// PID 1's, so the leak check sees them (and we can reap them).

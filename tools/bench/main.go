@@ -34,6 +34,8 @@ import (
 	"github.com/efortin/vllm-chill/internal/bootstrap"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
+	"github.com/efortin/vllm-chill/internal/cpbuild"
+	"github.com/efortin/vllm-chill/internal/proc"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
 	"github.com/efortin/vllm-chill/internal/repo"
 )
@@ -98,7 +100,7 @@ func run(n int, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	binDir, err := repo.ControlPlaneBinDir()
+	binDir, err := cpbuild.Ensure(context.Background(), localControllers, proc.PrefixLines(stderr, "bench: "))
 	if err != nil {
 		return err
 	}
@@ -289,7 +291,7 @@ func mib(b int64) string {
 // every check passes, printing when Start returned and when each check it
 // did not wait for passed: what waiting for them would have cost.
 func readyzTimeline(w io.Writer) error {
-	binDir, err := repo.ControlPlaneBinDir()
+	binDir, err := cpbuild.Ensure(context.Background(), false, proc.PrefixLines(os.Stderr, "bench: "))
 	if err != nil {
 		return err
 	}
