@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/efortin/vllm-chill/internal/contract"
+	"github.com/efortin/vllm-chill/internal/heartbeat"
 	"github.com/efortin/vllm-chill/internal/proc"
 )
 
@@ -189,8 +190,13 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 
 	cmd := exec.CommandContext(ctx, o.Gotestsum[0], args...)
 	cmd.Dir = o.Dir
-	cmd.Stdout = o.Stdout
-	cmd.Stderr = o.Stderr
+	// gotestsum prints a line as each test ends, but nothing while go test
+	// compiles (minutes on a fresh machine) or while one long test runs: the
+	// watch says the part is alive after 20 s without a line.
+	watch := heartbeat.NewWatch(o.Stdout, heartbeat.Interval, "running the "+p.Name+" tests (go test compiles, then each test prints a line as it ends)")
+	defer watch.Stop()
+	cmd.Stdout = watch
+	cmd.Stderr = watch.To(o.Stderr)
 	// GOCOVERDIR as well: binaries built with -cover that the tests start
 	// (the bootstrap CLI in the suite's setup) write their data there.
 	cmd.Env = append(os.Environ(), "GOCOVERDIR="+raw)
@@ -201,6 +207,7 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	fmt.Fprintf(o.Stderr, "coverage: %s: %s\n", p.Name, res.Command)
 	start := time.Now()
 	err := cmd.Run()
+	watch.Stop()
 	res.Seconds = time.Since(start).Seconds()
 	switch {
 	case err == nil:
