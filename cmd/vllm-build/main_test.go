@@ -77,7 +77,7 @@ func TestToolsDownloadsThenBuildsQuietlyWhenQuick(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(calls)
-	if want := "mod download\nbuild -o " + out + "/ ./cmd/vllm-local gotest.tools/gotestsum\n"; string(got) != want {
+	if want := "mod download\nbuild -ldflags=-s -w -o " + out + "/ ./cmd/vllm-local gotest.tools/gotestsum\n"; string(got) != want {
 		t.Errorf("go calls:\n%s\nwant:\n%s", got, want)
 	}
 	if log.String() != "" {
@@ -86,7 +86,7 @@ func TestToolsDownloadsThenBuildsQuietlyWhenQuick(t *testing.T) {
 
 	t.Setenv("FAKE_GO_FAIL", "1")
 	err := tools(context.Background(), goCmd, out, []string{"./cmd/x"}, &log)
-	if err == nil || !strings.Contains(err.Error(), "go build -o "+out+"/ ./cmd/x: exit status 1\ncmd/x/main.go:3: undefined: y") {
+	if err == nil || !strings.Contains(err.Error(), "go build -ldflags=-s -w -o "+out+"/ ./cmd/x: exit status 1\ncmd/x/main.go:3: undefined: y") {
 		t.Errorf("a failed build = %v, want the command and its output", err)
 	}
 }

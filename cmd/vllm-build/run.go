@@ -113,7 +113,9 @@ func tools(ctx context.Context, goCmd, dir string, pkgs []string, log io.Writer)
 	}
 	intro := fmt.Sprintf("building %s into %s: the first build on a machine compiles client-go and the Kubernetes API types, about 2 min on 2 cores; later ones take seconds", strings.Join(names, ", "), abs)
 	return heartbeat.Slow(log, heartbeat.Interval, slowAfter, intro, "building "+strings.Join(names, ", "), func() error {
-		return goRun(ctx, goCmd, append([]string{"build", "-o", abs + string(filepath.Separator)}, pkgs...)...)
+		// No symbol table or DWARF: the links are faster, and panics still
+		// print file and line.
+		return goRun(ctx, goCmd, append([]string{"build", "-ldflags=-s -w", "-o", abs + string(filepath.Separator)}, pkgs...)...)
 	})
 }
 
