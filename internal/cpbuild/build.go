@@ -23,7 +23,7 @@ import (
 var firstBuild = map[string]string{
 	APIServer:         "about 7 min",
 	Etcd:              "about 40 s, alongside",
-	ControllerManager: "about 3 min more, only for runs with controllers",
+	ControllerManager: "about 2 min more, for runs with controllers only",
 }
 
 // goBuild downloads the pinned modules quietly, then builds kube-apiserver
