@@ -63,8 +63,9 @@ const (
 type Pins struct {
 	Kubernetes string // k8s.io/kubernetes in PinsDir, e.g. v1.37.2
 	Etcd       string // go.etcd.io/etcd/server/v3 in EtcdPinsDir, e.g. v3.6.16
-	// Hash is a short hash of both modules' go.mod and go.sum: any other
-	// dependency version gives other binaries, so another cache entry.
+	// Hash is a short hash of both modules' requirements, replacements and
+	// go.sum (not their comments): any other dependency version gives other
+	// binaries, so another cache entry.
 	Hash string
 }
 
@@ -82,19 +83,26 @@ func ReadPins(root string) (Pins, error) {
 			if err != nil {
 				return Pins{}, fmt.Errorf("read the control-plane pins: %w", err)
 			}
-			fmt.Fprintf(h, "%s/%s %d\n", m.dir, name, len(data))
-			h.Write(data)
+			fmt.Fprintf(h, "%s/%s\n", m.dir, name)
 			if name != "go.mod" {
+				h.Write(data)
 				continue
 			}
-			f, err := modfile.ParseLax(file, data, nil)
+			f, err := modfile.Parse(file, data, nil)
 			if err != nil {
 				return Pins{}, fmt.Errorf("parse %s: %w", file, err)
 			}
+			if f.Go != nil {
+				fmt.Fprintf(h, "go %s\n", f.Go.Version)
+			}
 			for _, r := range f.Require {
+				fmt.Fprintf(h, "require %s\n", r.Mod)
 				if r.Mod.Path == m.module {
 					*m.version = r.Mod.Version
 				}
+			}
+			for _, r := range f.Replace {
+				fmt.Fprintf(h, "replace %s => %s\n", r.Old, r.New)
 			}
 			if *m.version == "" {
 				return Pins{}, fmt.Errorf("%s: no require of %s", file, m.module)

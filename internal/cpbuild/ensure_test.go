@@ -292,6 +292,37 @@ func TestKeyAndPins(t *testing.T) {
 	if pins.Kubernetes != contract.KubernetesVersion || pins.Etcd != contract.EtcdVersion || len(pins.Hash) != 8 {
 		t.Errorf("pins = %+v, want Kubernetes %s, etcd %s and an 8-digit hash", pins, contract.KubernetesVersion, contract.EtcdVersion)
 	}
+	// A comment does not change the hash; a dependency version does.
+	copyRoot := t.TempDir()
+	for _, d := range []string{PinsDir, EtcdPinsDir} {
+		for _, f := range []string{"go.mod", "go.sum"} {
+			data, err := os.ReadFile(filepath.Join(repoRoot(t), d, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(copyRoot, d), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if d == PinsDir && f == "go.mod" {
+				data = append([]byte("// a new comment\n"), data...)
+			}
+			if err := os.WriteFile(filepath.Join(copyRoot, d, f), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if commented, err := ReadPins(copyRoot); err != nil || commented != pins {
+		t.Errorf("pins with a comment added = %+v, %v; want %+v", commented, err, pins)
+	}
+	mod := filepath.Join(copyRoot, PinsDir, "go.mod")
+	data, _ := os.ReadFile(mod)
+	if err := os.WriteFile(mod, []byte(strings.Replace(string(data), "google.golang.org/grpc v1.", "google.golang.org/grpc v1.9", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if bumped, err := ReadPins(copyRoot); err != nil || bumped.Hash == pins.Hash {
+		t.Errorf("pins with another grpc = %+v, %v; want another hash than %s", bumped, err, pins.Hash)
+	}
+
 	got := Key(Pins{Kubernetes: "v1.37.2", Etcd: "v3.6.16", Hash: "0a1b2c3d"}, Toolchain{"go1.26.8", "linux", "amd64"})
 	if want := "k8s-v1.37.2_etcd-v3.6.16_linux-amd64_go1.26.8_pins-0a1b2c3d"; got != want {
 		t.Errorf("Key = %s, want %s", got, want)
@@ -371,3 +402,4 @@ func TestWorkflowCachesTheBinaryCache(t *testing.T) {
 		t.Errorf("ci.yml's cache key lacks %s", key)
 	}
 }
+
