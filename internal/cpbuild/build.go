@@ -21,9 +21,9 @@ import (
 // the 2-core machine of this repository's CI (docs/benchmarks.md), to tell
 // people what to expect. Builds run side by side, so they do not add up.
 var firstBuild = map[string]string{
-	APIServer:         "about 7 min",
+	APIServer:         "up to about 7 min",
 	Etcd:              "about 40 s, alongside",
-	ControllerManager: "about 2 min more, for runs with controllers only",
+	ControllerManager: "about 2 min more (only runs with controllers need it)",
 }
 
 // goBuild downloads the pinned modules quietly, then builds kube-apiserver
