@@ -44,9 +44,10 @@ type VllmChill struct {
 // +cache="session"
 func New(
 	// Repository to test; defaults to the one holding dagger.json. Caches,
-	// reports, build output and VCS data are not uploaded.
+	// reports, build output, VCS data and the engine's generated client are
+	// not uploaded; the module's own sources are, since tests check them.
 	// +defaultPath="/"
-	// +ignore=[".git", ".cache", ".task", ".dagger", "coverage", "reports", "bin", "**/*.test", "**/*.out"]
+	// +ignore=[".git", ".cache", ".task", ".dagger/dagger.gen.go", ".dagger/internal", "coverage", "reports", "bin", "**/*.test", "**/*.out"]
 	source *dagger.Directory,
 	// Go image that builds and tests the code; it must satisfy the go line of go.mod.
 	// +default="golang:1.26"
