@@ -23,7 +23,8 @@ var publicTasks = []string{
 	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
 	"local:binaries", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
-	"dagger:vet", "dagger:view", "dagger:include", "dagger:test:integration", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
+	"dagger:vet", "dagger:view", "dagger:include", "dagger:test:integration", "dagger:test:integration:coverage",
+	"test:integration", "test:integration:coverage", "test:all", "test:coverage:all", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
 }
 
 // globalVars are defined once, in the root Taskfile: go-task merges the vars
