@@ -3,9 +3,12 @@ package oscheck
 import (
 	"bytes"
 	"context"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 var (
@@ -68,7 +71,7 @@ func TestTestFilesAndTagsAreChecked(t *testing.T) {
 func TestRun(t *testing.T) {
 	run := func(args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
-		code := Run(context.Background(), args, &out, &errOut)
+		code := Run(context.Background(), append([]string{"-cache="}, args...), &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
 	code, stdout, stderr := run("-C", "testdata/linuxonly")
@@ -92,5 +95,107 @@ func TestRun(t *testing.T) {
 	}
 	if code, stdout, _ := run("--help"); code != 0 || !strings.Contains(stdout, "Usage: oscheck") {
 		t.Errorf("--help: exit %d, stdout %q", code, stdout)
+	}
+}
+
+// copyFixture copies a fixture module of testdata to a temporary directory
+// that the test may edit.
+func copyFixture(t *testing.T, fixture string) string {
+	t.Helper()
+	dst := t.TempDir()
+	src := filepath.Join("testdata", fixture)
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy testdata/%s: %v", fixture, err)
+	}
+	return dst
+}
+
+// TestPassesAreRememberedByContent: an unchanged tree passes from the cache,
+// an edit is checked again (and a failure is never remembered), and undoing
+// the edit finds the first pass.
+func TestPassesAreRememberedByContent(t *testing.T) {
+	dir, cache := copyFixture(t, "tagged"), t.TempDir()
+	run := func() (int, string) {
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), []string{"-C", dir, "-cache", cache, "-targets", "darwin/arm64"}, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	const hit = "unchanged since it passed"
+	if code, out := run(); code != 0 || strings.Contains(out, hit) {
+		t.Fatalf("first run: exit %d, output %q; want a check that passes", code, out)
+	}
+	if code, out := run(); code != 0 || !strings.Contains(out, "1 packages type-check for darwin/arm64") || !strings.Contains(out, hit) {
+		t.Fatalf("second run: exit %d, output %q; want the remembered pass", code, out)
+	}
+	file := filepath.Join(dir, "proc", "proc.go")
+	clean, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := append(clean, "\nvar _ = syscall.SysProcAttr{Pdeathsig: 9}\n"...)
+	planted = bytes.Replace(planted, []byte(`import "os/exec"`), []byte("import (\n\t\"os/exec\"\n\t\"syscall\"\n)"), 1)
+	if err := os.WriteFile(file, planted, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if code, out := run(); code != 1 || !strings.Contains(out, "unknown field Pdeathsig") {
+			t.Fatalf("planted, run %d: exit %d, output %q; want the error", i+1, code, out)
+		}
+	}
+	if err := os.WriteFile(file, clean, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run(); code != 0 || !strings.Contains(out, hit) {
+		t.Fatalf("undone: exit %d, output %q; want the first pass remembered", code, out)
+	}
+}
+
+func TestKeyRefusesLocalReplaces(t *testing.T) {
+	dir := copyFixture(t, "tagged")
+	mod := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mod, append(data, "\nreplace example.com/other => ../other\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := Key(dir, DefaultTargets, nil, nil); ok || err != nil {
+		t.Errorf("Key with a local replace: ok %v, err %v; want not cacheable (the other directory is an input)", ok, err)
+	}
+}
+
+func TestRememberDropsUnusedEntries(t *testing.T) {
+	cache := t.TempDir()
+	old := filepath.Join(cache, "old")
+	if err := os.WriteFile(old, []byte("3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	then := time.Now().Add(-unusedFor - time.Hour)
+	if err := os.Chtimes(old, then, then); err != nil {
+		t.Fatal(err)
+	}
+	if err := remember(cache, "new", 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("an entry unused for longer than %s is still there (%v)", unusedFor, err)
+	}
+	if n, ok := cached(cache, "new"); !ok || n != 5 {
+		t.Errorf("cached(new) = %d, %v; want 5, true", n, ok)
 	}
 }
