@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -78,14 +80,20 @@ func Key(dir string, targets []Target, tags, patterns []string) (key string, ok 
 	}
 
 	h := sha256.New()
-	// The checker's own code decides the result too: hash this binary
-	// (go run rebuilds it when oscheck changes).
-	exe, err := os.Executable()
-	if err != nil {
-		return "", false, err
-	}
-	if err := hashFile(h, exe); err != nil {
-		return "", false, err
+	// The checker's own code decides the result too. Built from the module
+	// it checks (go run ./hack/oscheck), its sources are among the files
+	// hashed below and its dependencies in go.sum; the binary itself holds
+	// the clone's path, so hashing it would keep clones from sharing a pass.
+	// Built from elsewhere, the binary is the only record of its code.
+	fmt.Fprintf(h, "oscheck %s\n", runtime.Version())
+	if bi, ok := debug.ReadBuildInfo(); !ok || mod.Module == nil || bi.Main.Path != mod.Module.Mod.Path {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", false, err
+		}
+		if err := hashFile(h, exe); err != nil {
+			return "", false, err
+		}
 	}
 	fmt.Fprintf(h, "%s%v\n%q\n%q\n", env, targets, tags, patterns)
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {

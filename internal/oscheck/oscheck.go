@@ -4,12 +4,12 @@
 // file) is reported with its file and line.
 //
 // `GOOS=darwin go vet` finds the same errors, but it compiles every
-// dependency (client-go, apiserver, go-task, ...) for darwin first, since vet
-// needs their export data: on 2 cores with an empty cache that is about 12
-// minutes per target. Here the dependencies and the standard library are
-// parsed and type-checked from source for the target, with their function
-// bodies dropped, since only their declarations can make this module's code
-// wrong; no code is generated and nothing is written to the build cache.
+// dependency (client-go, apiserver, go-task, ...) for darwin first, since
+// vet needs their export data: with an empty cache that is 6 minutes of CPU
+// per target (14 minutes on 2 busy cores). Here the dependencies and the
+// standard library are parsed and type-checked from source for the target,
+// with their function bodies dropped, since only their declarations can make
+// this module's code wrong, and no code is generated: 8 s of CPU per target.
 package oscheck
 
 import (
