@@ -20,7 +20,7 @@ var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:inst
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
-	"default", "generate", "crd:check", "vet", "test", "test:race", "fuzz", "test:integration:watch", "ci",
+	"default", "generate", "crd:check", "vet", "test", "test:race", "fuzz", "test:integration:watch", "ci", "ci:repeat",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
 	"local:binaries", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
 	"dagger:vet", "dagger:test:integration", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
