@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +60,9 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if load != nil {
 		var loadErr error
 		s.Loads, loadErr = load.stop()
-		fmt.Fprintf(o.Out, "repeat: load: ran to its end %d times beside the runs\n", s.Loads)
-		if err == nil {
+		if loadErr == nil {
+			fmt.Fprintf(o.Out, "repeat: load: busy until the last run ended (%d loads ran to their end; the one running then was stopped)\n", s.Loads)
+		} else if err == nil {
 			err = loadErr
 		}
 	}
@@ -164,29 +166,48 @@ func (l *loader) loop(argv []string) error {
 	}
 	defer f.Close()
 	for {
+		select {
+		case <-l.quit:
+			return nil
+		default:
+		}
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Stdout, cmd.Stderr = f, f
 		g, err := proc.Start(cmd)
 		if err != nil {
 			return fmt.Errorf("load: start %s: %w", argv[0], err)
 		}
+		stopped := false
 		select {
 		case <-l.quit:
 			// SIGTERM to the whole group (go build and its compilers),
 			// SIGKILL after a bound; Drain reaps what it left.
 			_ = g.Stop(context.Background(), 5*time.Second)
-			g.Drain(time.Now().Add(5 * time.Second))
-			return nil
+			stopped = true
 		case <-g.Done():
-			g.Drain(time.Now().Add(5 * time.Second))
 		}
-		if err := g.Err(); err != nil {
+		g.Drain(time.Now().Add(5 * time.Second))
+		if err := g.Err(); err != nil && !(stopped && killed(err)) {
 			return fmt.Errorf("load: %s: %w (see %s): the runs would no longer be under load", strings.Join(argv, " "), err, l.log)
+		}
+		if stopped {
+			return nil
 		}
 		l.mu.Lock()
 		l.loads++
 		l.mu.Unlock()
 	}
+}
+
+// killed reports whether a command's error is its death by a signal, as
+// when the load is stopped; a load that exited non-zero on its own failed.
+func killed(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled()
 }
 
 // err is the load's failure so far; nil for no load.

@@ -103,6 +103,28 @@ func TestSignalStopsTheRuns(t *testing.T) {
 	}
 }
 
+// TestBrokenLoadFailsTheRepeat: runs that were not under load must not
+// pass for runs that were.
+func TestBrokenLoadFailsTheRepeat(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "load.pid")
+	var out bytes.Buffer
+	o := Options{
+		Runs: 2,
+		// The first run ends once the load has exited and been reaped, so
+		// its failure happened while the runs ran, however slow the machine.
+		Cmd: []string{"sh", "-c", `i=0; while [ ! -s ` + pidFile + ` ] || kill -0 $(cat ` + pidFile + `) 2>/dev/null; do ` +
+			`i=$((i+1)); [ $i -lt 3000 ] || exit 9; sleep 0.01; done`},
+		Load:   []string{"sh", "-c", "echo $$ > " + pidFile + "; exit 3"},
+		LogDir: dir,
+		Out:    &out,
+	}
+	_, err := Run(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "; exit 3: exit status 3") {
+		t.Errorf("Run with a load that fails = %v; want an error naming the load and its exit", err)
+	}
+}
+
 // TestUsage: a missing command or a bad count is a usage error (exit 2).
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{nil, {"-n", "0", "--", "true"}, {"-bogus"}} {
