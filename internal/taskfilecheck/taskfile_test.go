@@ -19,7 +19,7 @@ var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:inst
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
-	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci",
+	"default", "generate", "crd:check", "vet", "test", "test:race", "fuzz", "test:integration:watch", "ci", "ci:repeat",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
 	"local:binaries", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
 	"dagger:vet", "dagger:view", "dagger:include", "dagger:test:integration", "dagger:test:integration:coverage",
@@ -185,6 +185,10 @@ func TestOrderOfComposedTasks(t *testing.T) {
 			names = append(names, d.Task)
 		}
 		return names
+	}
+	// ci runs the race detector beside its other checks.
+	if got := deps("ci:checks"); !slices.Contains(got, "test:race") {
+		t.Errorf("task ci:checks depends on %v, want test:race", got)
 	}
 	if got := deps("k3d:test:integration"); !slices.Contains(got, "k3d:setup") {
 		t.Errorf("task k3d:test:integration depends on %v, want k3d:setup", got)
