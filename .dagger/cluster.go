@@ -74,12 +74,15 @@ func (m *VllmChill) devVolume() *dagger.CacheVolume {
 	return dag.CacheVolume(pipeline.CacheName("cluster", m.RunID))
 }
 
-// k3s is a k3s server as a service. Cluster state lives on fresh tmpfs
-// mounts; the state volume carries its kubeconfig and heartbeat out. nonce
-// makes the service unlike any earlier one, so it is a new cluster.
+// k3s is a k3s server as a service: agentless and unprivileged unless the
+// constructor's --agent asked for pods (pipeline.Cluster says what each mode
+// runs). Cluster state lives on fresh tmpfs mounts; the state volume carries
+// its kubeconfig and heartbeat out. nonce makes the service unlike any
+// earlier one, so it is a new cluster.
 func (m *VllmChill) k3s(image string, state *dagger.CacheVolume, nonce string) *dagger.Service {
+	mode := pipeline.Cluster{Agent: m.Agent}
 	ctr := dag.Container().From(image).
-		WithNewFile(pipeline.EntrypointPath, pipeline.Entrypoint, dagger.ContainerWithNewFileOpts{Permissions: 0o755}).
+		WithNewFile(pipeline.EntrypointPath, mode.Entrypoint(), dagger.ContainerWithNewFileOpts{Permissions: 0o755}).
 		WithEntrypoint([]string{pipeline.EntrypointPath}).
 		WithEnvVariable(pipeline.NonceEnv, nonce).
 		WithMountedCache(pipeline.StateDir, state).
@@ -88,11 +91,9 @@ func (m *VllmChill) k3s(image string, state *dagger.CacheVolume, nonce string) *
 		ctr = ctr.WithMountedTemp(dir)
 	}
 	return ctr.AsService(dagger.ContainerAsServiceOpts{
-		Args:          pipeline.ServerArgs(),
-		UseEntrypoint: true,
-		// k3s runs containerd and the kubelet, which manage cgroups and mounts;
-		// nothing else in the graph gets these capabilities.
-		InsecureRootCapabilities: true,
+		Args:                     mode.ServerArgs(),
+		UseEntrypoint:            true,
+		InsecureRootCapabilities: mode.Privileged(),
 	})
 }
 

@@ -36,6 +36,9 @@ type VllmChill struct {
 	// Whether the run id was given (a cluster kept up is found by it).
 	// +private
 	RunIDGiven bool
+	// Whether k3s runs its agent (pods) or only the server.
+	// +private
+	Agent bool
 }
 
 // New configures the pipeline. Options go before the function name:
@@ -44,9 +47,10 @@ type VllmChill struct {
 // +cache="session"
 func New(
 	// Repository to test; defaults to the one holding dagger.json. Caches,
-	// reports, build output and VCS data are not uploaded.
+	// reports, build output, VCS data and the engine's generated client are
+	// not uploaded; the module's own sources are, since tests check them.
 	// +defaultPath="/"
-	// +ignore=[".git", ".cache", ".task", ".dagger", "coverage", "reports", "bin", "**/*.test", "**/*.out"]
+	// +ignore=[".git", ".cache", ".task", ".dagger/dagger.gen.go", ".dagger/internal", "coverage", "reports", "bin", "**/*.test", "**/*.out"]
 	source *dagger.Directory,
 	// Go image that builds and tests the code; it must satisfy the go line of go.mod.
 	// +default="golang:1.26"
@@ -58,6 +62,12 @@ func New(
 	// same one to `cluster` and `kubeconfig`; empty picks a random one.
 	// +optional
 	runID string,
+	// Run k3s with its agent (kubelet, containerd: pods run) instead of the
+	// default agentless server (API server, datastore and controllers; no
+	// node, no pods). The agent needs root capabilities in its container and
+	// fails on some cgroup v2 hosts; the suite needs no pod.
+	// +optional
+	agent bool,
 ) (*VllmChill, error) {
 	given := runID != ""
 	if !given {
@@ -66,7 +76,7 @@ func New(
 	if err := pipeline.CheckRunID(runID); err != nil {
 		return nil, err
 	}
-	return &VllmChill{Source: source, GoImage: goImage, ClusterImage: clusterImage, RunID: runID, RunIDGiven: given}, nil
+	return &VllmChill{Source: source, GoImage: goImage, ClusterImage: clusterImage, RunID: runID, RunIDGiven: given, Agent: agent}, nil
 }
 
 // image is the k3s image to use: the argument when given, else the constructor's.

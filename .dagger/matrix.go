@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
@@ -12,7 +11,8 @@ import (
 
 // TestMatrix runs the integration suite against one fresh k3s cluster per
 // Kubernetes version, in parallel. Returns one report directory per version
-// (named after the image tag); fails naming every version whose tests failed.
+// (named after the image tag); fails naming every version whose tests failed,
+// and each failed test.
 //
 // +cache="session"
 func (m *VllmChill) TestMatrix(
@@ -23,6 +23,10 @@ func (m *VllmChill) TestMatrix(
 	// Only run tests matching this regular expression (go test -run).
 	// +optional
 	run string,
+	// Return the reports even when a test failed, instead of failing; then
+	// `dagger call verdict --reports DIR` fails on them.
+	// +optional
+	allowFailure bool,
 ) (*dagger.Directory, error) {
 	entries, err := pipeline.ExpandMatrix(versions)
 	if err != nil {
@@ -39,12 +43,10 @@ func (m *VllmChill) TestMatrix(
 	}
 	wg.Wait()
 	dir := dag.Directory()
-	var errs []error
+	outcomes := make([]pipeline.Outcome, len(entries))
 	for i, e := range entries {
 		dir = dir.WithDirectory(e.Name, results[i].reports)
-		if err := results[i].err(); err != nil {
-			errs = append(errs, stepErr("kubernetes "+e.Version+" ("+e.Image+")", err))
-		}
+		outcomes[i] = results[i].outcome(ctx, "integration "+e.Name, e.Name)
 	}
-	return dir, errors.Join(errs...)
+	return dir, pipeline.Decide(pipeline.FnTestMatrix, outcomes, allowFailure)
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/efortin/vllm-chill/.dagger/internal/dagger"
@@ -15,8 +13,8 @@ import (
 const reportsDir = "/reports"
 
 // TestUnit runs the unit tests with coverage. Returns unit-junit.xml,
-// unit-coverage.out, raw/unit (GOCOVERDIR data) and logs/unit.log; fails with
-// the test output when a test fails.
+// unit-coverage.out, raw/unit (GOCOVERDIR data) and logs/unit.log; fails,
+// naming the failed tests with their first lines, when a test fails.
 //
 // +check
 // +cache="session"
@@ -25,14 +23,18 @@ func (m *VllmChill) TestUnit(
 	// Only run tests matching this regular expression (go test -run).
 	// +optional
 	run string,
+	// Return the reports even when a test failed, instead of failing; then
+	// `dagger call verdict --reports DIR` fails on them.
+	// +optional
+	allowFailure bool,
 ) (*dagger.Directory, error) {
 	res := m.unitPart(ctx, run)
-	return res.reports, res.err()
+	return res.reports, decide(ctx, pipeline.FnTestUnit, allowFailure, res)
 }
 
 // TestIntegration runs the integration suite against a fresh k3s cluster.
-// Returns integration-junit.xml and logs/integration.log; fails with the test
-// output when a test fails, or naming the step when the cluster never answered.
+// Returns integration-junit.xml and logs/integration.log; fails naming the
+// failed tests when a test fails, or the step when the cluster never answered.
 //
 // +check
 // +cache="session"
@@ -44,18 +46,20 @@ func (m *VllmChill) TestIntegration(
 	// k3s image; defaults to the constructor's --cluster-image.
 	// +optional
 	image string,
+	// Return the reports even when a test failed, instead of failing; then
+	// `dagger call verdict --reports DIR` fails on them.
+	// +optional
+	allowFailure bool,
 ) (*dagger.Directory, error) {
 	res := m.integrationPart(ctx, run, m.image(image))
-	if err := res.err(); err != nil {
-		return nil, err
-	}
-	return res.reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*-junit.xml", "logs/**"}}), nil
+	reports := res.reports.Filter(dagger.DirectoryFilterOpts{Include: []string{"*-junit.xml", "logs/**"}})
+	return reports, decide(ctx, pipeline.FnTestIntegration, allowFailure, res)
 }
 
 // TestIntegrationCoverage runs the integration suite against a fresh k3s
 // cluster with coverage. Returns integration-coverage.out, raw/integration
 // (GOCOVERDIR data), integration-junit.xml and logs/integration.log; fails
-// with the test output when a test fails.
+// naming the failed tests when a test fails.
 //
 // +cache="session"
 func (m *VllmChill) TestIntegrationCoverage(
@@ -66,14 +70,18 @@ func (m *VllmChill) TestIntegrationCoverage(
 	// k3s image; defaults to the constructor's --cluster-image.
 	// +optional
 	image string,
+	// Return the reports even when a test failed, instead of failing; then
+	// `dagger call verdict --reports DIR` fails on them.
+	// +optional
+	allowFailure bool,
 ) (*dagger.Directory, error) {
 	res := m.integrationPart(ctx, run, m.image(image))
-	return res.reports, res.err()
+	return res.reports, decide(ctx, pipeline.FnTestIntegrationCoverage, allowFailure, res)
 }
 
 // TestAll runs the unit tests and the integration suite in parallel. Returns
 // both parts' reports (as test-unit and test-integration-coverage do); fails
-// with the output of every part that failed.
+// naming every part that failed and its failed tests.
 //
 // +cache="session"
 func (m *VllmChill) TestAll(
@@ -81,9 +89,13 @@ func (m *VllmChill) TestAll(
 	// Only run tests matching this regular expression (go test -run).
 	// +optional
 	run string,
+	// Return the reports even when a test failed, instead of failing; then
+	// `dagger call verdict --reports DIR` fails on them.
+	// +optional
+	allowFailure bool,
 ) (*dagger.Directory, error) {
 	unit, integ := m.bothParts(ctx, run)
-	return mergeReports(unit, integ), errors.Join(unit.err(), integ.err())
+	return mergeReports(unit, integ), decide(ctx, pipeline.FnTestAll, allowFailure, unit, integ)
 }
 
 // partResult is what one part of the coverage tool left behind.
@@ -98,16 +110,29 @@ type partResult struct {
 	reports *dagger.Directory
 }
 
-// err is nil when the part passed, else an error carrying its output: the
-// failed step's, or the tests'.
-func (r *partResult) err() error {
-	switch {
-	case r.failure != nil:
-		return r.failure
-	case r.exitCode != 0:
-		return &pipeline.StepError{Step: fmt.Sprintf("%s tests", r.part), Cmd: pipeline.CoverageArgs(r.part, reportsDir), ExitCode: r.exitCode, Stdout: r.output}
+// outcome is how the part ended, with its JUnit report (none when the part
+// never wrote one), for pipeline.Decide.
+func (r *partResult) outcome(ctx context.Context, name, dir string) pipeline.Outcome {
+	o := pipeline.Outcome{Name: name, Dir: dir, Part: r.part, ExitCode: r.exitCode, Output: r.output}
+	if r.failure != nil {
+		o.Failure = r.failure.Error()
+		return o
 	}
-	return nil
+	if junit, err := r.reports.File(pipeline.JUnitPath(r.part)).Contents(ctx); err == nil {
+		o.JUnit = []byte(junit)
+	}
+	return o
+}
+
+// decide applies the module's one rule (pipeline.Decide) to the parts of a
+// run of function fn: nil when all passed or allowFailure, else an error
+// naming the failed parts and tests.
+func decide(ctx context.Context, fn string, allowFailure bool, parts ...*partResult) error {
+	outcomes := make([]pipeline.Outcome, len(parts))
+	for i, p := range parts {
+		outcomes[i] = p.outcome(ctx, string(p.part), "")
+	}
+	return pipeline.Decide(fn, outcomes, allowFailure)
 }
 
 // failedPart records a part that could not run at all, so later steps and

@@ -33,6 +33,7 @@ import (
 	"github.com/efortin/vllm-chill/internal/bootstrap"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/interrupt"
 	"github.com/efortin/vllm-chill/internal/repo"
 	"github.com/efortin/vllm-chill/internal/rundir"
 	"github.com/efortin/vllm-chill/pkg/catalog"
@@ -67,6 +68,10 @@ func narrate(format string, args ...any) {
 
 func run(m *testing.M) int {
 	start := time.Now()
+	// First of all: vllm-local and the fault tests may signal the suite as
+	// soon as its first line is out.
+	sig := onSignal()
+	defer sig.stop()
 	for _, v := range []struct{ name, why string }{
 		{contract.EnvKubeconfig, "the kubeconfig of the cluster under test"},
 		{contract.EnvKubeContext, "the kubeconfig context to use (never the current-context)"},
@@ -102,26 +107,32 @@ func run(m *testing.M) int {
 	defer dir.Remove()
 	tmp := dir.Path()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(sig.ctx, 5*time.Minute)
 	defer cancel()
-	startTests := onSignal(cancel, dir)
-	if err := prepareBootstrap(ctx, tmp); err != nil {
-		narrate("%v", err)
-		return 2
-	}
-	if err := runSetup(ctx); err != nil {
-		narrate("%v", err)
-		return 2
-	}
-	if err := connect(); err != nil {
+	if err := setUp(ctx, tmp); err != nil {
+		// The group's signal reaches the bootstrap CLI (or go build) too,
+		// which can die of it before our handler has run: the report is
+		// about the signal, not about the step it broke.
+		if s := interrupt.Cause(sig.ctx, true, interrupt.Grace); s != nil {
+			narrate("%v received during setup: stopping", s)
+			return interrupt.ExitCode(s)
+		}
 		narrate("%v", err)
 		return 2
 	}
 	narrate("ready in %.1fs; running the tests", time.Since(start).Seconds())
-	if !startTests() {
-		return 1 // a signal came during setup
+	if s := sig.startTests(dir); s != nil {
+		narrate("%v received during setup: stopping", s)
+		return interrupt.ExitCode(s)
 	}
 	code := m.Run()
+	// A signal during the tests is handled by the handler, which deletes
+	// this run's models and exits; a test that failed of the same signal
+	// must not end the suite first, cutting that cleanup short.
+	if s := interrupt.Cause(sig.ctx, code != 0, interrupt.Grace); s != nil {
+		sig.cleanUp(s)
+		return interrupt.ExitCode(s)
+	}
 	left, err := leftovers()
 	if err != nil {
 		narrate("FAIL: cannot check that this run left no models behind: %v", err)
@@ -133,6 +144,18 @@ func run(m *testing.M) int {
 	}
 	narrate("done in %.1fs; nothing of run %s left in the cluster", time.Since(start).Seconds(), suite.runID)
 	return code
+}
+
+// setUp builds (or finds) the bootstrap CLI, installs the CRD and models
+// with it, and connects the clients.
+func setUp(ctx context.Context, tmp string) error {
+	if err := prepareBootstrap(ctx, tmp); err != nil {
+		return err
+	}
+	if err := runSetup(ctx); err != nil {
+		return err
+	}
+	return connect()
 }
 
 // leftovers lists the models of this run still in the cluster after every
@@ -157,35 +180,59 @@ func leftoversIn(ctx context.Context) ([]string, error) {
 	return left, nil
 }
 
-// onSignal handles SIGINT and SIGTERM (Ctrl-C, or vllm-local forwarding
-// one), which would otherwise kill the binary before its deferred cleanup.
-// During setup the signal cancels the setup context, so setup fails and the
-// temp dir goes with the deferred cleanup. Once the tests run (the returned
-// func, called before m.Run, says whether they may start), the signal
-// deletes this run's models within a short bound, removes the temp dir and
-// exits 128+signal.
-func onSignal(cancelSetup context.CancelFunc, dir *rundir.Dir) (startTests func() bool) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+// suiteSignals is the suite's handling of SIGINT and SIGTERM (Ctrl-C, or
+// vllm-local forwarding one), which would otherwise kill the binary before
+// its deferred cleanup. During setup a signal ends ctx, so setup stops, and
+// run reports the signal. Once the tests run (startTests let them), it
+// deletes this run's models within a short bound, removes the run directory
+// and exits 128+signal.
+type suiteSignals struct {
+	ctx  context.Context // ended by the first signal; interrupt.Signal names it
+	stop func()
+
+	mu           sync.Mutex
+	testsRunning bool
+	dir          *rundir.Dir // set with testsRunning
+	cleanup      sync.Once
+}
+
+func onSignal() *suiteSignals {
+	s := &suiteSignals{}
+	s.ctx, s.stop = interrupt.Notify(context.Background(), func(sig os.Signal) {
+		s.mu.Lock()
+		running := s.testsRunning
+		s.mu.Unlock()
+		if running {
+			s.cleanUp(sig)
+			os.Exit(interrupt.ExitCode(sig))
+		}
+	})
 	// go test dies at once on SIGTERM, closing the pipe our output goes
 	// through; a write to it would then kill us with SIGPIPE before the
 	// cleanup below is done. Notified, such a write only fails.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	var mu sync.Mutex
-	signalled, testsRunning := false, false
-	go func() {
-		sig := <-ch
-		mu.Lock()
-		signalled = true
-		running := testsRunning
-		mu.Unlock()
-		if !running {
-			// Said before the cancel: setup then fails and the suite exits.
-			narrate("%v received during setup: stopping", sig)
-			cancelSetup()
-			return
-		}
-		cancelSetup()
+	return s
+}
+
+// startTests lets the tests start unless a signal came first; it returns
+// that signal. The handler records a signal before it reads testsRunning,
+// and both happen under mu here, so a signal is either seen here or handled
+// as one during the tests, never lost between the two. dir is what a
+// signal during the tests removes.
+func (s *suiteSignals) startTests(dir *rundir.Dir) os.Signal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sig := interrupt.Signal(s.ctx); sig != nil {
+		return sig
+	}
+	s.dir, s.testsRunning = dir, true
+	return nil
+}
+
+// cleanUp deletes this run's models and removes the run directory, once:
+// a second caller (run, after m.Run) waits until the first is done.
+func (s *suiteSignals) cleanUp(sig os.Signal) {
+	s.cleanup.Do(func() {
 		// vllm-local gives the command 10s after forwarding a signal.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -195,20 +242,13 @@ func onSignal(cancelSetup context.CancelFunc, dir *rundir.Dir) (startTests func(
 				err = derr
 			}
 		}
-		_ = dir.Remove()
+		_ = s.dir.Remove()
 		if err != nil {
-			narrate("%v received: removed %s; could not delete this run's models: %v", sig, dir.Path(), err)
+			narrate("%v received: removed %s; could not delete this run's models: %v", sig, s.dir.Path(), err)
 		} else {
-			narrate("%v received: deleted this run's models %v, removed %s", sig, left, dir.Path())
+			narrate("%v received: deleted this run's models %v, removed %s", sig, left, s.dir.Path())
 		}
-		os.Exit(128 + int(sig.(syscall.Signal)))
-	}()
-	return func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		testsRunning = !signalled
-		return testsRunning
-	}
+	})
 }
 
 // prepareBootstrap finds or builds the bootstrap CLI. It is built with

@@ -8,14 +8,13 @@ import (
 	"flag"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/efortin/vllm-chill/internal/cli"
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/coverage"
+	"github.com/efortin/vllm-chill/internal/interrupt"
 )
 
 const usage = `Usage: vllm-coverage COMMAND --out DIR [flags]
@@ -46,7 +45,7 @@ either part, 1 otherwise, 2 on a usage error.
 
 func main() {
 	// Ctrl-C or SIGTERM stops the running tests (their whole process group).
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interrupt.Notify(context.Background(), nil)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -16,6 +15,7 @@ import (
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/controlplane"
 	"github.com/efortin/vllm-chill/internal/cpbuild"
+	"github.com/efortin/vllm-chill/internal/interrupt"
 	"github.com/efortin/vllm-chill/internal/proc"
 )
 
@@ -88,7 +88,7 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	// machine) by the first run that asks for controllers.
 	binDir, err := cpbuild.Ensure(sig.ctx, *controllers, log)
 	if err != nil {
-		if stopped := sig.interrupted(); stopped != nil {
+		if stopped := sig.interrupted(true); stopped != nil {
 			fmt.Fprintf(stderr, "vllm-local: %v\n", err)
 			return stopped
 		}
@@ -101,62 +101,40 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	return runCommand(cp, sig, fs.Args(), stdout, stderr)
 }
 
-// signals tracks SIGINT/SIGTERM: the first cancels a Start in progress and
-// decides the exit code (128+signal); each is forwarded to the command's
-// process group once there is one.
+// signals tracks SIGINT/SIGTERM: the first ends ctx, which cancels a Start
+// in progress and decides the exit code (128+signal); each is forwarded to
+// the command's process group once there is one.
 type signals struct {
-	ch     chan os.Signal
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx  context.Context // ended by the first signal; interrupt.Signal names it
+	stop func()
 
-	mu       sync.Mutex
-	child    *proc.Group
-	name     string
-	received syscall.Signal
-	got      chan struct{} // closed on the first signal
+	mu    sync.Mutex
+	child *proc.Group
+	name  string
 }
 
 func watchSignals(stderr io.Writer) *signals {
-	s := &signals{ch: make(chan os.Signal, 4), got: make(chan struct{})}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
-	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		for sig := range s.ch {
-			s.mu.Lock()
-			if s.received == 0 {
-				s.received = sig.(syscall.Signal)
-				close(s.got)
-			}
-			child, name := s.child, s.name
-			s.mu.Unlock()
-			s.cancel()
-			if child != nil {
-				fmt.Fprintf(stderr, "vllm-local: forwarding %v to %s\n", sig, name)
-				_ = child.Signal(sig.(syscall.Signal))
-			}
+	s := &signals{}
+	s.ctx, s.stop = interrupt.Notify(context.Background(), func(sig os.Signal) {
+		s.mu.Lock()
+		child, name := s.child, s.name
+		s.mu.Unlock()
+		if child != nil {
+			fmt.Fprintf(stderr, "vllm-local: forwarding %v to %s\n", sig, name)
+			_ = child.Signal(sig.(syscall.Signal))
 		}
-	}()
+	})
 	return s
 }
 
-func (s *signals) stop() {
-	signal.Stop(s.ch)
-	close(s.ch)
-	s.cancel()
-}
-
-// first is the first signal received, 0 before any.
-func (s *signals) first() syscall.Signal {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.received
-}
-
 // interrupted is the error of a run a signal ended: exit 128+signal, as a
-// shell reports it, so go-task and CI runners see it as interrupted.
-func (s *signals) interrupted() error {
-	if sig := s.first(); sig != 0 {
-		return cli.ExitCode{Code: 128 + int(sig)}
+// shell reports it, so go-task and CI runners see it as interrupted. A run
+// that failed waits a short grace for a signal first: a signal sent to
+// every process at once (a CI runner stopping a container's processes)
+// can end a component or the command before our handler has run.
+func (s *signals) interrupted(failed bool) error {
+	if sig := interrupt.Cause(s.ctx, failed, interrupt.Grace); sig != nil {
+		return cli.ExitCode{Code: interrupt.ExitCode(sig)}
 	}
 	return nil
 }
@@ -165,7 +143,7 @@ func (s *signals) interrupted() error {
 func start(cp *controlplane.ControlPlane, sig *signals, stderr io.Writer) error {
 	t0 := time.Now()
 	if err := cp.Start(sig.ctx); err != nil {
-		if stopped := sig.interrupted(); stopped != nil {
+		if stopped := sig.interrupted(true); stopped != nil {
 			fmt.Fprintf(stderr, "vllm-local: start control plane: %v\n", err)
 			return stopped
 		}
@@ -192,15 +170,15 @@ func up(cp *controlplane.ControlPlane, sig *signals, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "kubeconfig: %s\ncontext: %s\n", cp.KubeconfigPath(), contract.ContextLocal)
 	var failed error
 	select {
-	case <-sig.got:
-		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", sig.first())
+	case <-sig.ctx.Done():
+		fmt.Fprintf(stderr, "vllm-local: %v received, stopping\n", interrupt.Signal(sig.ctx))
 	case <-cp.Failed():
 		failed = cp.Err()
 	}
 	if err := stop(cp, stderr); err != nil && failed == nil {
 		failed = err
 	}
-	if stopped := sig.interrupted(); stopped != nil {
+	if stopped := sig.interrupted(failed != nil); stopped != nil {
 		return stopped
 	}
 	return failed
@@ -222,7 +200,7 @@ func runCommand(cp *controlplane.ControlPlane, sig *signals, argv []string, stdo
 	if stopErr := stop(cp, stderr); err == nil {
 		err = stopErr
 	}
-	if stopped := sig.interrupted(); stopped != nil {
+	if stopped := sig.interrupted(code != 0 || err != nil); stopped != nil {
 		// 128+signal whatever the command made of it: go test turns the
 		// suite's SIGINT exit into a plain 1.
 		return stopped
@@ -251,8 +229,10 @@ func runChild(cp *controlplane.ControlPlane, sig *signals, argv []string, stdout
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	name := filepath.Base(argv[0])
 
+	// The handler records a signal before it reads child, and both happen
+	// under mu here: a signal is either seen now or forwarded to the child.
 	sig.mu.Lock()
-	if sig.received != 0 { // signalled between Start and here: do not run at all
+	if interrupt.Signal(sig.ctx) != nil { // signalled between Start and here: do not run at all
 		sig.mu.Unlock()
 		return 1, nil
 	}
@@ -275,7 +255,7 @@ func runChild(cp *controlplane.ControlPlane, sig *signals, argv []string, stdout
 		fmt.Fprintf(stderr, "vllm-local: %v\nvllm-local: stopping %s\n", cpErr, name)
 		_ = g.Signal(syscall.SIGTERM)
 		drain(g, name, stderr)
-	case <-sig.got:
+	case <-sig.ctx.Done():
 		drain(g, name, stderr)
 	}
 	code := g.ExitCode()

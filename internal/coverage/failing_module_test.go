@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/efortin/vllm-chill/internal/pipeline"
 )
 
 // throwaway is a tiny module: a library with a passing unit test, a package
@@ -90,6 +92,32 @@ func TestFailingPartStillLeavesEveryReport(t *testing.T) {
 	if strings.Contains(string(summary), "unit part failed") {
 		t.Errorf("summary blames the unit part, which passed:\n%s", summary)
 	}
+
+	// The Dagger module's rule, on these real reports: what coverage-all
+	// would fail with, and what `verdict` says of the exported directory
+	// (logs/<part>.log as the module writes them).
+	outcomes := map[string][]byte{}
+	for _, p := range []pipeline.Part{pipeline.PartUnit, pipeline.PartIntegration} {
+		junit, err := os.ReadFile(l.JUnit(string(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := 0
+		if p == pipeline.PartIntegration {
+			code = 1
+		}
+		outcomes[pipeline.PartLogPath(p)] = []byte(pipeline.PartLog(p, code, "(output)\n"))
+		outcomes[pipeline.JUnitPath(p)] = junit
+	}
+	parts, err := pipeline.OutcomesFromReports(outcomes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red := pipeline.Decide(pipeline.FnVerdict, parts, false)
+	if red == nil || !strings.Contains(red.Error(), "--- FAIL: example.com/throwaway/test TestDeliberateFailure") || !strings.Contains(red.Error(), "deliberate failure") {
+		t.Errorf("verdict of the real reports = %v, want the failed test named with its output", red)
+	}
+	t.Logf("verdict of the real reports:\n%v", red)
 
 	// The failing test ran Sub before failing: its coverage must still count.
 	integ, err := ReadProfile(l.Profile("integration"))

@@ -23,6 +23,7 @@ import (
 
 	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/heartbeat"
+	"github.com/efortin/vllm-chill/internal/interrupt"
 	"github.com/efortin/vllm-chill/internal/proc"
 )
 
@@ -212,9 +213,12 @@ func RunPart(ctx context.Context, o Options, p Part) (*Result, error) {
 	switch {
 	case err == nil:
 		res.Passed = true
-	case ctx.Err() != nil:
+	// A signal to every process (a CI runner stopping a container's) can
+	// end go test before the handler that cancels ctx has run: the part
+	// was interrupted, not failed.
+	case ctx.Err() != nil || interrupt.Cause(ctx, true, interrupt.Grace) != nil:
 		res.ExitCode = -1
-		res.Message = fmt.Sprintf("interrupted: %v", ctx.Err())
+		res.Message = fmt.Sprintf("interrupted: %v", context.Cause(ctx))
 	default:
 		res.ExitCode = -1
 		var ee *exec.ExitError

@@ -2,8 +2,6 @@ package daggercheck
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -171,75 +169,29 @@ func relTo(root, where string) string {
 	return where
 }
 
-// IncludeProblems lists the packages of the repository's own module that the
-// Dagger module imports (directly or through each other) but dagger.json does
-// not include: the engine uploads only dagger.json, the source directory and
-// the included paths, so such an import fails to load there.
+// IncludeProblems compares dagger.json's "include" with what the module's
+// load needs (IncludeFor): a missing folder fails every call on the engine,
+// an extra one only widens the upload, and both mean the list was edited by
+// hand. `go run ./hack/daggercheck include -w` writes the derived list.
 func IncludeProblems(root string, cfg *moduleConfig, modulePath string) ([]Problem, error) {
-	included := func(dir string) bool {
-		for _, inc := range cfg.Include {
-			if dir == inc || strings.HasPrefix(dir, strings.TrimSuffix(inc, "/")+"/") {
-				return true
-			}
-		}
-		return false
+	want, why, err := IncludeFor(root, cfg, modulePath)
+	if err != nil {
+		// An import that is not in the repository fails the load anyway.
+		return []Problem{{"dagger.json", "cannot derive the include: " + err.Error()}}, nil
 	}
 	var out []Problem
-	seen := map[string]bool{}
-	queue := []string{cfg.Source}
-	for len(queue) > 0 {
-		dir := queue[0]
-		queue = queue[1:]
-		imports, err := localImports(filepath.Join(root, dir), modulePath)
-		if os.IsNotExist(err) {
-			out = append(out, Problem{"dagger.json", fmt.Sprintf("the module imports %s/%s, which is not in the repository", modulePath, dir)})
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, imp := range imports {
-			rel := strings.TrimPrefix(strings.TrimPrefix(imp, modulePath), "/")
-			if seen[rel] || strings.HasPrefix(rel, cfg.Source+"/") {
-				continue
+	for _, w := range want {
+		if !slices.Contains(cfg.Include, w) {
+			reason := why[w]
+			if reason == "" {
+				reason = "the module replaces " + modulePath + " with the repository"
 			}
-			seen[rel] = true
-			queue = append(queue, rel)
-			if !included(rel) {
-				out = append(out, Problem{"dagger.json", fmt.Sprintf("include lacks %q: %s imports %s, which the engine would not upload", rel, dir, imp)})
-			}
+			out = append(out, Problem{"dagger.json", fmt.Sprintf("include lacks %q: %s; the engine would not upload it and `go mod tidy` fails the load (run `go run ./hack/daggercheck include -w`)", w, reason)})
 		}
 	}
-	for _, f := range []string{"go.mod", "go.sum"} {
-		if len(seen) > 0 && !slices.Contains(cfg.Include, f) {
-			out = append(out, Problem{"dagger.json", fmt.Sprintf("include lacks %q: the module replaces %s with the repository", f, modulePath)})
-		}
-	}
-	return out, nil
-}
-
-// localImports lists the imports of the Go files in dir (tests aside) that
-// are packages of modulePath.
-func localImports(dir, modulePath string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, parser.ImportsOnly)
-		if err != nil {
-			return nil, err
-		}
-		for _, imp := range f.Imports {
-			path := strings.Trim(imp.Path.Value, `"`)
-			if strings.HasPrefix(path, modulePath+"/") && !slices.Contains(out, path) {
-				out = append(out, path)
-			}
+	for _, inc := range cfg.Include {
+		if !slices.Contains(want, inc) {
+			out = append(out, Problem{"dagger.json", fmt.Sprintf("include has %q, which the module's load does not need (run `go run ./hack/daggercheck include -w`)", inc)})
 		}
 	}
 	return out, nil

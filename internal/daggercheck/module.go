@@ -48,6 +48,10 @@ type Arg struct {
 	Type     string
 	Optional bool   // +optional, +default or +defaultPath
 	Default  string // the +default pragma's value as written (JSON), "" without one
+	// DefaultPath and Ignore are the +defaultPath and +ignore pragmas of a
+	// contextual Directory argument, as written (Ignore is a JSON array).
+	DefaultPath string
+	Ignore      string
 }
 
 // Function finds a function of o by Go name.
@@ -180,9 +184,10 @@ func readFunction(fset *token.FileSet, f *ast.File, fd *ast.FuncDecl) *Function 
 		p := pragmas(doc)
 		_, opt := p["optional"]
 		defValue, def := p["default"]
-		_, defPath := p["defaultPath"]
+		path, defPath := p["defaultPath"]
 		for _, n := range field.Names {
-			fn.Args = append(fn.Args, &Arg{GoName: n.Name, Pos: fset.Position(n.Pos()), Type: t, Optional: opt || def || defPath, Default: defValue})
+			fn.Args = append(fn.Args, &Arg{GoName: n.Name, Pos: fset.Position(n.Pos()), Type: t, Optional: opt || def || defPath,
+				Default: defValue, DefaultPath: strings.Trim(path, `"`), Ignore: p["ignore"]})
 		}
 	}
 	return fn

@@ -39,8 +39,12 @@ type moduleConfig struct {
 	} `json:"sdk"`
 }
 
-// TypeCheck type-checks the module of the repository at root and returns the
-// line to print. keep leaves the scratch copy under .cache/daggercheck.
+// TypeCheck replays the engine's load of the module of the repository at
+// root and returns the line to print. It lays out exactly the files the
+// engine uploads (UploadFiles) in .cache/daggercheck/upload, puts a shim of
+// the SDK where the engine generates the module's client, then runs what the
+// Go SDK runs there, `go mod tidy`, and builds and vets the module. keep
+// leaves the upload in place.
 func TypeCheck(root string, keep bool) (string, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
@@ -50,9 +54,15 @@ func TypeCheck(root string, keep bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srcDir := filepath.Join(root, cfg.Source)
-	scratch := filepath.Join(root, ".cache", "daggercheck", cfg.Name)
-
+	files, err := UploadFiles(root)
+	if err != nil {
+		return "", err
+	}
+	upload := filepath.Join(root, filepath.FromSlash(scratchDir), "upload")
+	if err := layOut(root, upload, files); err != nil {
+		return "", fmt.Errorf("lay out the upload in %s: %w", upload, err)
+	}
+	srcDir := filepath.Join(upload, filepath.FromSlash(cfg.Source))
 	sdkDir, err := downloadSDK(root, cfg.EngineVersion)
 	if err != nil {
 		return "", err
@@ -61,34 +71,35 @@ func TypeCheck(root string, keep bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := os.RemoveAll(scratch); err != nil {
-		return "", fmt.Errorf("clear scratch dir %q: %w", scratch, err)
-	}
-	if err := copyModule(srcDir, scratch); err != nil {
-		return "", err
-	}
-	modPath, err := readModulePath(scratch)
+	modPath, err := readModulePath(srcDir)
 	if err != nil {
 		return "", err
 	}
-	if err := writeShim(scratch, modPath, decls); err != nil {
+	if err := writeShim(srcDir, modPath, decls); err != nil {
 		return "", err
 	}
-	if err := prepareGoMod(scratch, srcDir, cfg.EngineVersion); err != nil {
-		return "", err
+	rel, _ := filepath.Rel(upload, srcDir)
+	// Point messages at the real sources rather than the upload's copy.
+	real := func(out string) string {
+		msg := strings.ReplaceAll(out, upload+string(filepath.Separator), "")
+		return relPath.ReplaceAllString(msg, "${1}"+rel+"/")
 	}
-	if out, err := goCmd(scratch, "vet", "./..."); err != nil {
-		// Point messages at the real sources rather than the scratch copy.
-		rel, _ := filepath.Rel(root, srcDir)
-		msg := strings.ReplaceAll(out, scratch+string(filepath.Separator), rel+string(filepath.Separator))
-		msg = relPath.ReplaceAllString(msg, "${1}"+rel+"/")
-		return "", fmt.Errorf("module %s does not type-check against %s %s:\n%s", cfg.Name, sdkModule, cfg.EngineVersion, msg)
+	if out, err := goCmd(srcDir, "mod", "edit", "-require", sdkModule+"@"+cfg.EngineVersion); err != nil {
+		return "", fmt.Errorf("require %s in the upload's %s/go.mod: %s", sdkModule, rel, out)
 	}
-	done := fmt.Sprintf("module %s type-checks against %s %s (%d shim declarations)", cfg.Name, sdkModule, cfg.EngineVersion, decls.count())
+	if out, err := goCmd(srcDir, "mod", "tidy"); err != nil {
+		return "", fmt.Errorf("the engine's load would fail: `go mod tidy` in the upload's %s (dagger.json, %s and include %q, %d files) failed:\n%s", rel, cfg.Source, cfg.Include, len(files), real(out))
+	}
+	for _, step := range [][]string{{"build", "./..."}, {"vet", "./..."}} {
+		if out, err := goCmd(srcDir, step...); err != nil {
+			return "", fmt.Errorf("module %s does not %s against %s %s in the engine's upload:\n%s", cfg.Name, "go "+step[0], sdkModule, cfg.EngineVersion, real(out))
+		}
+	}
+	done := fmt.Sprintf("module %s loads as the engine loads it: %d files uploaded, go mod tidy, build and vet pass against %s %s (%d shim declarations)", cfg.Name, len(files), sdkModule, cfg.EngineVersion, decls.count())
 	if keep {
-		return done + "; scratch copy kept in " + scratch, nil
+		return done + "; upload kept in " + upload, nil
 	}
-	return done, os.RemoveAll(scratch)
+	return done, os.RemoveAll(upload)
 }
 
 func readConfig(path string) (*moduleConfig, error) {

@@ -43,16 +43,35 @@ var StateDirs = []string{"/var/lib/rancher/k3s", "/var/lib/kubelet", "/var/lib/c
 // server directly and no pod needs to resolve a service name).
 var Disabled = []string{"traefik", "servicelb", "metrics-server", "local-storage", "coredns"}
 
+// Cluster is how k3s runs in its service container.
+type Cluster struct {
+	// Agent runs k3s's agent beside the server: kubelet, containerd and the
+	// network, so pods run. It needs the container's root capabilities and a
+	// cgroup v2 fix-up (cgroupSetup). Without it the server is agentless
+	// (k3s's experimental --disable-agent): the API server, its datastore and
+	// the controllers (namespace deletion, garbage collection) run, no node
+	// registers and no pod ever starts, and the container needs no privilege.
+	// The suite tests CRDs and custom resources, which are API-server
+	// features, so agentless is the default.
+	Agent bool
+}
+
 // ServerArgs is the `k3s server` command line. The serving certificate names
 // the service alias (for test containers) and localhost (for a host that
 // forwards the port with `up --ports`); the kubeconfig is world-readable so a
 // reader container need not run as k3s's user.
-func ServerArgs() []string {
+//
+// Agentless, the egress selector is disabled: in k3s's default mode (agent,
+// or pod) the API server reaches kubelets and endpoints through agent tunnels
+// (k3s-io/k3s#5603), and with no agent there is no tunnel to wait on.
+// Disabled, it dials directly, which only exec, logs, admission webhooks and
+// aggregated APIs would need, and the suite uses none of them.
+func (c Cluster) ServerArgs() []string {
 	args := []string{"k3s", "server"}
-	for _, c := range Disabled {
-		args = append(args, "--disable", c)
+	for _, d := range Disabled {
+		args = append(args, "--disable", d)
 	}
-	return append(args,
+	args = append(args,
 		"--disable-helm-controller",
 		"--disable-network-policy",
 		"--disable-cloud-controller",
@@ -61,16 +80,32 @@ func ServerArgs() []string {
 		"--write-kubeconfig", KubeconfigFile,
 		"--write-kubeconfig-mode", "644",
 	)
+	if !c.Agent {
+		args = append(args, "--disable-agent", "--egress-selector-mode", "disabled")
+	}
+	return args
 }
 
-// Entrypoint wraps k3s in the service container: cgroupSetup, then
-// stateSetup for StateDir, then it execs its arguments (k3s gets the signals).
-var Entrypoint = "#!/bin/sh\nset -eu\n" + cgroupSetup + stateSetup(StateDir) + "exec \"$@\"\n"
+// Privileged says whether the service container needs Dagger's
+// InsecureRootCapabilities: only the agent manages cgroups and mounts.
+func (c Cluster) Privileged() bool { return c.Agent }
+
+// Entrypoint wraps k3s in the service container: with the agent,
+// cgroupSetup; then stateSetup for StateDir; then it execs its arguments
+// (k3s gets the signals).
+func (c Cluster) Entrypoint() string {
+	script := "#!/bin/sh\nset -eu\n"
+	if c.Agent {
+		script += cgroupSetup
+	}
+	return script + stateSetup(StateDir) + "exec \"$@\"\n"
+}
 
 // cgroupSetup: k3s moves itself out of the root cgroup only when it runs as
 // PID 1, which it is not under Dagger's init, and on a cgroup v2 host the
 // kubelet then fails to enable controllers for its children. It moves every
-// process into a leaf group and delegates the controllers.
+// process into a leaf group and delegates the controllers. Only the agent's
+// kubelet and containerd need it.
 const cgroupSetup = `if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 	mkdir -p /sys/fs/cgroup/vllm-init
 	for pid in $(cat /sys/fs/cgroup/cgroup.procs); do

@@ -13,46 +13,47 @@ import (
 	"github.com/efortin/vllm-chill/internal/proc"
 )
 
+// TestServerArgs pins the exact `k3s server` command line of both modes: a
+// flag that goes missing (or creeps into the agentless default) changes what
+// cluster every Dagger test runs against.
 func TestServerArgs(t *testing.T) {
-	args := ServerArgs()
-	if !slices.Equal(args[:2], []string{"k3s", "server"}) {
-		t.Fatalf("command = %q, want k3s server first", args[:2])
+	common := []string{
+		"k3s", "server",
+		"--disable", "traefik", "--disable", "servicelb", "--disable", "metrics-server",
+		"--disable", "local-storage", "--disable", "coredns",
+		"--disable-helm-controller", "--disable-network-policy", "--disable-cloud-controller",
+		"--tls-san", "k3s", "--tls-san", "localhost",
+		"--write-kubeconfig", "/run/vllm-cluster/k3s.yaml", "--write-kubeconfig-mode", "644",
 	}
-	flags := map[string][]string{}
-	for i := 2; i < len(args); i++ {
-		if !strings.HasPrefix(args[i], "--") {
-			t.Fatalf("args[%d] = %q: want a flag (values follow their flag)", i, args[i])
-		}
-		if i+1 < len(args) && !strings.HasPrefix(args[i+1], "--") {
-			flags[args[i]] = append(flags[args[i]], args[i+1])
-			i++
-			continue
-		}
-		flags[args[i]] = append(flags[args[i]], "")
+	agentless := append(slices.Clone(common), "--disable-agent", "--egress-selector-mode", "disabled")
+	if got := (Cluster{}).ServerArgs(); !slices.Equal(got, agentless) {
+		t.Errorf("agentless (the default):\n got %q\nwant %q", got, agentless)
 	}
-	for _, c := range []string{"traefik", "servicelb", "metrics-server", "local-storage", "coredns"} {
-		if !slices.Contains(flags["--disable"], c) {
-			t.Errorf("--disable %s missing from %q", c, args)
-		}
+	if got := (Cluster{Agent: true}).ServerArgs(); !slices.Equal(got, common) {
+		t.Errorf("with the agent:\n got %q\nwant %q", got, common)
 	}
-	// The certificate must name both places a client reaches the server from.
-	if got := flags["--tls-san"]; !slices.Equal(got, []string{Alias, "localhost"}) {
-		t.Errorf("--tls-san = %q, want the alias and localhost", got)
-	}
-	if got := flags["--write-kubeconfig"]; !slices.Equal(got, []string{KubeconfigFile}) {
-		t.Errorf("--write-kubeconfig = %q, want %q (the reader polls it)", got, KubeconfigFile)
+	if (Cluster{}).Privileged() || !(Cluster{Agent: true}).Privileged() {
+		t.Error("only the agent may ask for the container's root capabilities")
 	}
 }
 
 func TestEntrypointShape(t *testing.T) {
-	if !strings.HasPrefix(Entrypoint, "#!/bin/sh\n") {
-		t.Error("entrypoint needs a shebang: Dagger execs it directly")
-	}
-	if !strings.HasSuffix(Entrypoint, "exec \"$@\"\n") {
-		t.Error("entrypoint must end by exec'ing its arguments so k3s gets the signals")
-	}
-	if !strings.Contains(Entrypoint, stateSetup(StateDir)) {
-		t.Error("entrypoint lacks the state setup for StateDir")
+	for _, c := range []Cluster{{}, {Agent: true}} {
+		ep := c.Entrypoint()
+		if !strings.HasPrefix(ep, "#!/bin/sh\n") {
+			t.Errorf("%+v: entrypoint needs a shebang: Dagger execs it directly", c)
+		}
+		if !strings.HasSuffix(ep, "exec \"$@\"\n") {
+			t.Errorf("%+v: entrypoint must end by exec'ing its arguments so k3s gets the signals", c)
+		}
+		if !strings.Contains(ep, stateSetup(StateDir)) {
+			t.Errorf("%+v: entrypoint lacks the state setup for StateDir", c)
+		}
+		// The cgroup fix-up writes to the host's cgroup tree: only the
+		// privileged agent may run it.
+		if got := strings.Contains(ep, "cgroup.subtree_control"); got != c.Agent {
+			t.Errorf("%+v: cgroup setup present = %v, want %v", c, got, c.Agent)
+		}
 	}
 }
 

@@ -14,16 +14,16 @@ import (
 
 // internalTasks is the whole internal set: the k3d helpers that k3d:setup
 // composes, the Dagger wrappers' engine check, the build of the local
-// path's commands and one vet target. Any other task is for users and must
-// say what it does.
-var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace", "ci:checks", "fuzz:target", "local:tools", "vet:target"}
+// path's commands. Any other task is for users and must say what it does.
+var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace", "ci:checks", "fuzz:target", "local:tools", "local:binaries:tests"}
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
-	"default", "generate", "crd:check", "vet", "test", "fuzz", "test:integration:watch", "ci", "bench:firstrun",
+	"default", "generate", "crd:check", "vet", "test", "test:race", "fuzz", "test:integration:watch", "ci", "ci:repeat", "bench:firstrun",
 	"k3d:setup", "k3d:teardown", "k3d:status", "k3d:logs", "k3d:port-forward", "k3d:reset", "k3d:test:integration",
 	"local:binaries", "local:binaries:where", "local:binaries:clean", "local:up", "local:test:integration", "local:coverage:all", "local:bench",
-	"dagger:vet", "dagger:test:integration", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
+	"dagger:vet", "dagger:view", "dagger:include", "dagger:test:integration", "dagger:test:integration:coverage",
+	"test:integration", "test:integration:coverage", "test:all", "test:coverage:all", "dagger:test:all", "dagger:coverage:all", "dagger:cluster:up", "dagger:cluster:kubeconfig",
 }
 
 // globalVars are defined once, in the root Taskfile: go-task merges the vars
@@ -186,6 +186,10 @@ func TestOrderOfComposedTasks(t *testing.T) {
 		}
 		return names
 	}
+	// ci runs the race detector beside its other checks.
+	if got := deps("ci:checks"); !slices.Contains(got, "test:race") {
+		t.Errorf("task ci:checks depends on %v, want test:race", got)
+	}
 	if got := deps("k3d:test:integration"); !slices.Contains(got, "k3d:setup") {
 		t.Errorf("task k3d:test:integration depends on %v, want k3d:setup", got)
 	}
@@ -229,9 +233,10 @@ func TestStatusChecksAndPreconditions(t *testing.T) {
 	}
 }
 
-// TestIntegrationTagExcludesNothing: the vet task vets each target once,
-// with the integration tag, which covers the untagged build only if no file
-// is in that build but not in the tagged one.
+// TestIntegrationTagExcludesNothing: the vet task vets each package once
+// with the integration tag on Linux, and hack/oscheck checks it once for each
+// macOS target: that covers the untagged build only if, for each of these
+// targets, no file is in that build but not in the tagged one.
 func TestIntegrationTagExcludesNothing(t *testing.T) {
 	root := repoRoot(t)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -256,10 +261,12 @@ func TestIntegrationTagExcludesNothing(t *testing.T) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
-			without := expr.Eval(func(tag string) bool { return tag == "unix" || tag == "linux" })
-			with := expr.Eval(func(tag string) bool { return tag == "unix" || tag == "linux" || tag == "integration" })
-			if without && !with {
-				t.Errorf("%s: %q excludes it under the integration tag, so `go vet -tags integration` would not vet it", path, line)
+			for _, target := range [][]string{{"linux", "amd64"}, {"linux", "arm64"}, {"darwin", "arm64"}, {"darwin", "amd64"}} {
+				without := expr.Eval(func(tag string) bool { return tag == "unix" || slices.Contains(target, tag) })
+				with := expr.Eval(func(tag string) bool { return tag == "unix" || slices.Contains(target, tag) || tag == "integration" })
+				if without && !with {
+					t.Errorf("%s: %q excludes it for %s under the integration tag, so the vet task would not check it", path, line, strings.Join(target, "/"))
+				}
 			}
 		}
 		return nil
