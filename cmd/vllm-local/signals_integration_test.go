@@ -144,11 +144,17 @@ func (s *started) waitGone(t *testing.T) int {
 // binary) needs a moment to clean up. vllm-local must let it finish rather
 // than kill the group as soon as the command is gone.
 func TestSignalLetsTheGroupFinish(t *testing.T) {
-	marker := filepath.Join(t.TempDir(), "cleaned-up")
-	script := `echo "$KUBECONFIG"
-(trap 'sleep 0.5; touch "$MARKER"; exit 0' TERM; while :; do sleep 0.1; done) &
+	dir := t.TempDir()
+	marker, trapped := filepath.Join(dir, "cleaned-up"), filepath.Join(dir, "trapped")
+	// The kubeconfig line, after which the test sends the signal, comes
+	// only once the background process has its trap: a SIGTERM before the
+	// trap would kill it at once, and there would be no cleanup to wait for.
+	script := `(trap 'sleep 0.5; touch "$MARKER"; exit 0' TERM; touch "$TRAPPED"; while :; do sleep 0.1; done) &
+i=0; while [ ! -e "$TRAPPED" ]; do i=$((i+1)); [ $i -lt 1000 ] || { echo "no trap after 10s" >&2; exit 1; }; sleep 0.01; done
+echo "$KUBECONFIG"
 wait`
-	s := startCommand(t, "run", "--", "sh", "-c", strings.ReplaceAll(script, "$MARKER", marker))
+	script = strings.NewReplacer("$MARKER", marker, "$TRAPPED", trapped).Replace(script)
+	s := startCommand(t, "run", "--", "sh", "-c", script)
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	if code := s.waitGone(t); code != 128+int(syscall.SIGTERM) {
 		t.Errorf("run exited %d after SIGTERM, want %d (the command's); stderr:\n%s", code, 128+int(syscall.SIGTERM), s.stderr)
