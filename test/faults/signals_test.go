@@ -3,12 +3,15 @@
 package faults
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
@@ -21,30 +24,50 @@ const signalBound = 30 * time.Second
 // (Ctrl-C) or a CI runner (cancel) does, once while the suite sets up and once
 // while its tests run: everything must stop within the bound, exit 128+signal,
 // say what it cleaned up, and leave no process and no temp dir.
+//
+// The suite's setup takes half a second and its tests a few: on a loaded
+// machine a signal sent when a line appears can land in the next phase. So
+// the suite gets a bootstrap CLI that holds (holdingBootstrap) at the call
+// the case is about, and the signal goes once it holds. The held CLI is in
+// the suite's process group and dies of the same signal, which is the
+// ordering the suite must report as the signal, not as the CLI's failure.
 func TestSignalToRunGroup(t *testing.T) {
 	t.Parallel()
 	suite := []string{bin.vllmLocal, "run", "--", bin.suite, "-test.v", "-test.count=1"}
 	for _, tc := range []struct {
-		name  string
-		argv  []string
-		ready string // the signal lands once the output shows this
+		name string
+		argv []string
+		// hold > 0: the bootstrap CLI holds at that call (1 is the suite's
+		// setup, 2 the first test that runs it), and the signal goes then.
+		// Otherwise the signal goes once the output shows ready.
+		hold  int
+		ready string
 		says  string // and the suite must then say this (empty: no suite)
 	}{
 		// up: once the kubeconfig is printed, the plane is up and idle.
 		{name: "up", argv: []string{bin.vllmLocal, "up"}, ready: "kubeconfig: "},
-		// The suite's setup (install the CRD and models) starts right after
-		// its first line.
-		{name: "run/setup", argv: suite, ready: "suite: run ", says: "received during setup: stopping"},
+		{name: "run/setup", argv: suite, hold: 1, says: "received during setup: stopping"},
 		// Once the tests run, the suite deletes its models before it exits.
-		{name: "run/tests", argv: suite, ready: "running the tests", says: "received: deleted this run's models"},
+		{name: "run/tests", argv: suite, hold: 2, says: "received: deleted this run's models"},
 	} {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			name := tc.name + "/" + sigName(sig)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				tmp := t.TempDir()
-				r := start(t, filepath.Join(root, "test"), caseEnv(tmp), tc.argv...)
-				r.waitOutput(t, tc.ready, 2*time.Minute)
+				env := caseEnv(tmp)
+				held := ""
+				if tc.hold > 0 {
+					var bootstrap string
+					bootstrap, held = holdingBootstrap(t, tc.hold)
+					env = append(env, contract.EnvBootstrapBin+"="+bootstrap)
+				}
+				r := start(t, filepath.Join(root, "test"), env, tc.argv...)
+				if held != "" {
+					r.waitFile(t, held, 2*time.Minute)
+				} else {
+					r.waitOutput(t, tc.ready, 2*time.Minute)
+				}
 				seen := proctest.Descendants(r.group.PID())
 				_ = r.group.Signal(sig)
 				code, took := r.wait(t, signalBound)
@@ -64,11 +87,37 @@ func TestSignalToRunGroup(t *testing.T) {
 						t.Errorf("output lacks %q", want)
 					}
 				}
+				// The CLI that died of the signal is not the reason given.
+				if bad := lineWith(out, "suite: bootstrap setup exited"); bad != "" {
+					t.Errorf("the suite reports the CLI's death instead of the signal: %q", bad)
+				}
 				assertNothingLeft(t, seen, tmp)
 				fault(t, "vllm-local "+name, lineWith(out, "vllm-local: stopped in"), took)
 			})
 		}
 	}
+}
+
+// holdingBootstrap writes a bootstrap CLI that runs the real one, except at
+// call number hold: then it creates the returned file and waits (sleep)
+// until a signal or the test's end kills it. Calls after the signal (the
+// suite's tests go on while its handler cleans up) run the real one, which
+// ends on its own.
+func holdingBootstrap(t *testing.T, hold int) (path, held string) {
+	t.Helper()
+	dir := t.TempDir() // not the case's TMPDIR, which must end up empty
+	path, held = filepath.Join(dir, "vllm-bootstrap"), filepath.Join(dir, "held")
+	script := fmt.Sprintf(`#!/bin/sh
+calls=$(($(cat %[1]q 2>/dev/null || echo 0) + 1))
+echo $calls > %[1]q
+if [ $calls -ne %[2]d ]; then exec %[3]q "$@"; fi
+touch %[4]q
+exec sleep 120
+`, filepath.Join(dir, "calls"), hold, bin.bootstrap, held)
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatalf("write the holding bootstrap CLI: %v", err)
+	}
+	return path, held
 }
 
 // TestSignalToTaskGroup is how people start a control plane: `go tool task
