@@ -3,8 +3,6 @@
 package faults
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -27,7 +25,7 @@ const signalBound = 30 * time.Second
 //
 // The suite's setup takes half a second and its tests a few: on a loaded
 // machine a signal sent when a line appears can land in the next phase. So
-// the suite gets a bootstrap CLI that holds (holdingBootstrap) at the call
+// the suite gets a bootstrap CLI that holds (holdBootstrap) at the call
 // the case is about, and the signal goes once it holds. The held CLI is in
 // the suite's process group and dies of the same signal, which is the
 // ordering the suite must report as the signal, not as the CLI's failure.
@@ -58,9 +56,9 @@ func TestSignalToRunGroup(t *testing.T) {
 				env := caseEnv(tmp)
 				held := ""
 				if tc.hold > 0 {
-					var bootstrap string
-					bootstrap, held = holdingBootstrap(t, tc.hold)
-					env = append(env, contract.EnvBootstrapBin+"="+bootstrap)
+					h := holdBootstrap(t, tc.hold)
+					env = append(env, contract.EnvBootstrapBin+"="+h.path)
+					held = h.held
 				}
 				r := start(t, filepath.Join(root, "test"), env, tc.argv...)
 				if held != "" {
@@ -96,28 +94,6 @@ func TestSignalToRunGroup(t *testing.T) {
 			})
 		}
 	}
-}
-
-// holdingBootstrap writes a bootstrap CLI that runs the real one, except at
-// call number hold: then it creates the returned file and waits (sleep)
-// until a signal or the test's end kills it. Calls after the signal (the
-// suite's tests go on while its handler cleans up) run the real one, which
-// ends on its own.
-func holdingBootstrap(t *testing.T, hold int) (path, held string) {
-	t.Helper()
-	dir := t.TempDir() // not the case's TMPDIR, which must end up empty
-	path, held = filepath.Join(dir, "vllm-bootstrap"), filepath.Join(dir, "held")
-	script := fmt.Sprintf(`#!/bin/sh
-calls=$(($(cat %[1]q 2>/dev/null || echo 0) + 1))
-echo $calls > %[1]q
-if [ $calls -ne %[2]d ]; then exec %[3]q "$@"; fi
-touch %[4]q
-exec sleep 120
-`, filepath.Join(dir, "calls"), hold, bin.bootstrap, held)
-	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
-		t.Fatalf("write the holding bootstrap CLI: %v", err)
-	}
-	return path, held
 }
 
 // TestSignalToTaskGroup is how people start a control plane: `go tool task
