@@ -35,17 +35,22 @@ func TestAPIServerKilledDuringSuite(t *testing.T) {
 	if err := os.Mkdir(suiteTmp, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// The kill must land while the tests run: the first test that runs the
+	// bootstrap CLI holds there until the kill is done (holdBootstrap).
+	h := holdBootstrap(t, 2)
 	r := start(t, filepath.Join(root, "test"), caseEnv(suiteTmp,
 		contract.EnvKubeconfig+"="+cp.KubeconfigPath(),
 		contract.EnvKubeContext+"="+contract.ContextLocal,
+		contract.EnvBootstrapBin+"="+h.path,
 	), bin.suite, "-test.count=1", "-test.timeout=5m")
-	r.waitOutput(t, "suite: ready", 2*time.Minute)
+	r.waitFile(t, h.held, 2*time.Minute)
 	seen := proctest.Descendants(r.group.PID())
 
 	apiserver := pids["kube-apiserver"]
 	if err := proc.SignalPID(apiserver, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill kube-apiserver (pid %d): %v", apiserver, err)
 	}
+	h.let(t)
 	code, took := r.wait(t, apiServerKillBound)
 	out := r.out.String()
 	t.Logf("suite exited %d %.1fs after kube-apiserver was killed; last lines:\n%s", code, took.Seconds(), tail(out, 20))

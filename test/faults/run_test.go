@@ -70,6 +70,25 @@ func (r *running) waitOutput(t *testing.T, sub string, d time.Duration) {
 	}
 }
 
+// waitFile waits until path exists, failing the test (with the output so
+// far) when the command exits first or d passes.
+func (r *running) waitFile(t *testing.T, path string, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if r.group.Exited() {
+			t.Fatalf("%s exited (%v) before %s appeared; output:\n%s", r.name, r.group.Err(), path, r.out)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within %s; output:\n%s", path, d, r.out)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
 // wait waits up to bound for the command to exit and returns its exit code
 // and how long it took; past the bound it fails the test after killing
 // everything the command had started.

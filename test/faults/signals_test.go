@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/efortin/vllm-chill/internal/contract"
 	"github.com/efortin/vllm-chill/internal/proc/proctest"
 )
 
@@ -21,30 +22,50 @@ const signalBound = 30 * time.Second
 // (Ctrl-C) or a CI runner (cancel) does, once while the suite sets up and once
 // while its tests run: everything must stop within the bound, exit 128+signal,
 // say what it cleaned up, and leave no process and no temp dir.
+//
+// The suite's setup takes half a second and its tests a few: on a loaded
+// machine a signal sent when a line appears can land in the next phase. So
+// the suite gets a bootstrap CLI that holds (holdBootstrap) at the call
+// the case is about, and the signal goes once it holds. The held CLI is in
+// the suite's process group and dies of the same signal, which is the
+// ordering the suite must report as the signal, not as the CLI's failure.
 func TestSignalToRunGroup(t *testing.T) {
 	t.Parallel()
 	suite := []string{bin.vllmLocal, "run", "--", bin.suite, "-test.v", "-test.count=1"}
 	for _, tc := range []struct {
-		name  string
-		argv  []string
-		ready string // the signal lands once the output shows this
+		name string
+		argv []string
+		// hold > 0: the bootstrap CLI holds at that call (1 is the suite's
+		// setup, 2 the first test that runs it), and the signal goes then.
+		// Otherwise the signal goes once the output shows ready.
+		hold  int
+		ready string
 		says  string // and the suite must then say this (empty: no suite)
 	}{
 		// up: once the kubeconfig is printed, the plane is up and idle.
 		{name: "up", argv: []string{bin.vllmLocal, "up"}, ready: "kubeconfig: "},
-		// The suite's setup (install the CRD and models) starts right after
-		// its first line.
-		{name: "run/setup", argv: suite, ready: "suite: run ", says: "received during setup: stopping"},
+		{name: "run/setup", argv: suite, hold: 1, says: "received during setup: stopping"},
 		// Once the tests run, the suite deletes its models before it exits.
-		{name: "run/tests", argv: suite, ready: "running the tests", says: "received: deleted this run's models"},
+		{name: "run/tests", argv: suite, hold: 2, says: "received: deleted this run's models"},
 	} {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 			name := tc.name + "/" + sigName(sig)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				tmp := t.TempDir()
-				r := start(t, filepath.Join(root, "test"), caseEnv(tmp), tc.argv...)
-				r.waitOutput(t, tc.ready, 2*time.Minute)
+				env := caseEnv(tmp)
+				held := ""
+				if tc.hold > 0 {
+					h := holdBootstrap(t, tc.hold)
+					env = append(env, contract.EnvBootstrapBin+"="+h.path)
+					held = h.held
+				}
+				r := start(t, filepath.Join(root, "test"), env, tc.argv...)
+				if held != "" {
+					r.waitFile(t, held, 2*time.Minute)
+				} else {
+					r.waitOutput(t, tc.ready, 2*time.Minute)
+				}
 				seen := proctest.Descendants(r.group.PID())
 				_ = r.group.Signal(sig)
 				code, took := r.wait(t, signalBound)
@@ -63,6 +84,10 @@ func TestSignalToRunGroup(t *testing.T) {
 					if !strings.Contains(out, want) {
 						t.Errorf("output lacks %q", want)
 					}
+				}
+				// The CLI that died of the signal is not the reason given.
+				if bad := lineWith(out, "suite: bootstrap setup exited"); bad != "" {
+					t.Errorf("the suite reports the CLI's death instead of the signal: %q", bad)
 				}
 				assertNothingLeft(t, seen, tmp)
 				fault(t, "vllm-local "+name, lineWith(out, "vllm-local: stopped in"), took)
