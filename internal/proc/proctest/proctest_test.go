@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 func TestListSeesAChildAndItsChild(t *testing.T) {
@@ -12,21 +13,26 @@ func TestListSeesAChildAndItsChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	// sh forks before sleep execs: for a moment its child is a second "sh".
+	// So wait (bounded) for the chain itself, not for two descendants.
+	var chain []string
 	var desc map[int]string
-	for i := 0; i < 100; i++ {
-		if desc = Descendants(os.Getpid()); len(desc) >= 2 {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		desc = Descendants(os.Getpid())
+		procs, err := List()
+		if err != nil {
+			t.Fatal(err)
+		}
+		chain = Chain(procs, os.Getpid())
+		if len(chain) >= 2 && chain[1] == "sleep" || time.Now().After(deadline) {
 			break
 		}
 	}
 	if desc[cmd.Process.Pid] != "sh" {
 		t.Errorf("descendants %s lack sh(%d)", Names(desc), cmd.Process.Pid)
 	}
-	procs, err := List()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if chain := Chain(procs, os.Getpid()); len(chain) < 2 || chain[0] != "sh" || chain[1] != "sleep" {
-		t.Errorf("deepest chain below the test = %q, want [sh sleep]", chain)
+	if len(chain) < 2 || chain[0] != "sh" || chain[1] != "sleep" {
+		t.Errorf("deepest chain below the test = %q after 10 s, want [sh sleep]", chain)
 	}
 }
 
