@@ -12,7 +12,7 @@ func TestLapsAndReport(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "sub", "laps")
 	t0 := time.Unix(1000, 0)
 	for i, args := range [][]string{{"start"}, {"lap", "vet"}, {"lap", "fuzz"}} {
-		if err := run(args, file, t0.Add(time.Duration(i*i)*time.Second)); err != nil {
+		if err := marks(args, file, t0.Add(time.Duration(i*i)*time.Second)); err != nil {
 			t.Fatalf("%v: %v", args, err)
 		}
 	}
@@ -26,7 +26,7 @@ func TestLapsAndReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
-	if err := run([]string{"lap", "x"}, filepath.Join(t.TempDir(), "none"), t0); err == nil || !strings.Contains(err.Error(), "no start") {
+	if err := marks([]string{"lap", "x"}, filepath.Join(t.TempDir(), "none"), t0); err == nil || !strings.Contains(err.Error(), "no start") {
 		t.Errorf("lap without start: %v", err)
 	}
 }
