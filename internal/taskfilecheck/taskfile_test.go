@@ -15,7 +15,7 @@ import (
 // internalTasks is the whole internal set: the k3d helpers that k3d:setup
 // composes, the Dagger wrappers' engine check, the build of the local
 // path's commands. Any other task is for users and must say what it does.
-var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace", "ci:checks", "fuzz:target", "local:tools", "local:binaries:tests"}
+var internalTasks = []string{"dagger:engine", "k3d:create", "k3d:crd", "k3d:install", "k3d:models", "k3d:namespace", "ci:checks", "fuzz:target", "fuzz:targets", "local:tools", "local:binaries:tests"}
 
 // publicTasks are the names the design doc promises; each must exist.
 var publicTasks = []string{
@@ -186,9 +186,26 @@ func TestOrderOfComposedTasks(t *testing.T) {
 		}
 		return names
 	}
-	// ci runs the race detector beside its other checks.
-	if got := deps("ci:checks"); !slices.Contains(got, "test:race") {
-		t.Errorf("task ci:checks depends on %v, want test:race", got)
+	// ci runs its checks one after the other, each through `stopwatch run`
+	// (a line while it is quiet, its time in the report), the race
+	// detector among them.
+	var checks []string
+	for i, c := range r.task(t, "ci:checks").Cmds {
+		step, task, ok := strings.Cut(c.Cmd, " -- {{.TASK}} ")
+		if !ok || !strings.HasPrefix(step, "{{.STEP}} -say ") {
+			t.Errorf("ci:checks command %d %q: want {{.STEP}} -say \"...\" NAME -- {{.TASK}} TASK", i+1, c.Cmd)
+			continue
+		}
+		checks = append(checks, strings.Fields(task)[0])
+		r.task(t, checks[len(checks)-1]) // it exists
+	}
+	if want := []string{"vet", "crd:check", "dagger:vet", "dagger:view", "test:race"}; !slices.Equal(checks, want) {
+		t.Errorf("ci:checks runs %v, want %v in that order", checks, want)
+	}
+	if step := r.task(t, "ci:checks").Vars; step == nil {
+		t.Error("ci:checks has no vars")
+	} else if v, ok := step.Get("STEP"); !ok || !strings.Contains(v.Value.(string), "/stopwatch\" run") {
+		t.Errorf("ci:checks: STEP is %v, want the stopwatch's run", v.Value)
 	}
 	if got := deps("k3d:test:integration"); !slices.Contains(got, "k3d:setup") {
 		t.Errorf("task k3d:test:integration depends on %v, want k3d:setup", got)
