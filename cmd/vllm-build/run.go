@@ -111,7 +111,7 @@ func tools(ctx context.Context, goCmd, dir string, pkgs []string, log io.Writer)
 	if err != nil {
 		return err
 	}
-	intro := fmt.Sprintf("building %s into %s: the first build on a machine compiles client-go and the Kubernetes API types, 2 to 3 min on 2 cores (kube-apiserver's build then reuses them); later ones take seconds", strings.Join(names, ", "), abs)
+	intro := fmt.Sprintf("building %s into %s: the first build on a machine compiles client-go and the Kubernetes API types, about 1 min on 2 cores (kube-apiserver's build then reuses them); later ones take seconds", strings.Join(names, ", "), abs)
 	return heartbeat.Slow(log, heartbeat.Interval, slowAfter, intro, "building "+strings.Join(names, ", "), func() error {
 		// No symbol table or DWARF: the links are faster, and panics still
 		// print file and line.

@@ -21,9 +21,9 @@ import (
 // the 2-core machine of this repository's CI (docs/benchmarks.md), to tell
 // people what to expect. Builds run side by side, so they do not add up.
 var firstBuild = map[string]string{
-	APIServer:         "up to about 7 min",
+	APIServer:         "about 3.5 min (up to 7 on a slower or busy machine)",
 	Etcd:              "about 40 s, alongside",
-	ControllerManager: "about 2 min more (only runs with controllers need it)",
+	ControllerManager: "1.5 to 2 min more (only runs with controllers need it)",
 }
 
 // goBuild downloads the pinned modules quietly, then builds kube-apiserver
