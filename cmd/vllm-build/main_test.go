@@ -35,6 +35,20 @@ func TestWhereAndCleanFollowTheUserCacheDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// `where` runs `go env` (the cache key names the Go version). With
+	// telemetry on, go starts a child that outlives it and writes into the
+	// user config dir, inside home here, while TempDir's cleanup removes it:
+	// "directory not empty", 3 runs in 40. Telemetry off starts no child.
+	config, err := os.UserConfigDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(config, "go", "telemetry"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(config, "go", "telemetry", "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	entry := filepath.Join(root, "vllm-chill", "controlplane", "k8s-old", "bin")
 	if err := os.MkdirAll(entry, 0o755); err != nil {
 		t.Fatal(err)
