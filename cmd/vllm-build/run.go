@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -99,7 +98,7 @@ func tools(ctx context.Context, goCmd, dir string, pkgs []string, log io.Writer)
 	log = heartbeat.SyncWriter(log)
 	err := heartbeat.Slow(log, heartbeat.Interval, slowAfter,
 		"downloading the modules the project's commands and tests use (go mod download, output kept for errors): about 30 s on a fresh machine, once",
-		"downloading the modules", func() error { return goRun(ctx, goCmd, "mod", "download") })
+		"downloading the modules", func() error { return cpbuild.RunGo(ctx, goCmd, "", "mod", "download") })
 	if err != nil {
 		return err
 	}
@@ -115,16 +114,6 @@ func tools(ctx context.Context, goCmd, dir string, pkgs []string, log io.Writer)
 	return heartbeat.Slow(log, heartbeat.Interval, slowAfter, intro, "building "+strings.Join(names, ", "), func() error {
 		// No symbol table or DWARF: the links are faster, and panics still
 		// print file and line.
-		return goRun(ctx, goCmd, append([]string{"build", "-ldflags=-s -w", "-o", abs + string(filepath.Separator)}, pkgs...)...)
+		return cpbuild.RunGo(ctx, goCmd, "", append([]string{"build", "-ldflags=-s -w", "-o", abs + string(filepath.Separator)}, pkgs...)...)
 	})
-}
-
-// goRun runs a go command, its output kept for the error only.
-func goRun(ctx context.Context, goCmd string, args ...string) error {
-	cmd := exec.CommandContext(ctx, goCmd, args...)
-	proc.TerminateOnCancel(cmd, 10*time.Second)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-	}
-	return nil
 }

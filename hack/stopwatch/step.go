@@ -13,6 +13,7 @@ import (
 
 	"github.com/efortin/vllm-chill/internal/heartbeat"
 	"github.com/efortin/vllm-chill/internal/interrupt"
+	"github.com/efortin/vllm-chill/internal/proc"
 )
 
 // step is one phase of a task, run as a child so that it talks and is
@@ -61,7 +62,7 @@ func (s step) run(ctx context.Context) (int, error) {
 		err = <-waited
 	}
 	took := beat.Stop()
-	code := exitCode(err)
+	code := exitCode(cmd, err)
 	if sig := interrupt.Cause(ctx, code != 0, interrupt.Grace); sig != nil {
 		fmt.Fprintf(s.Stdout, "%s: stopped by %v after %s\n", s.Name, sig, heartbeat.Round(took))
 		return interrupt.ExitCode(sig), s.lap(s.Name + " (stopped)")
@@ -83,17 +84,13 @@ func (s step) lap(name string) error {
 	return marks([]string{"lap", name}, s.File, time.Now())
 }
 
-// exitCode is a finished child's code, as a shell reports it.
-func exitCode(err error) int {
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal())
-		}
-		return ee.ExitCode()
+// exitCode is the finished child's code, as a shell reports it; a Wait
+// that failed without an exit status (its output could not be copied)
+// counts as a failure.
+func exitCode(cmd *exec.Cmd, err error) int {
+	code := proc.ExitCode(cmd.ProcessState)
+	if code == 0 && err != nil {
+		return 1
 	}
-	return 1
+	return code
 }

@@ -155,8 +155,7 @@ func versionFlags(ctx context.Context, s spec) (string, error) {
 	return strings.Join(flags, " "), nil
 }
 
-// goCommand is one go command in a pin module, its output kept for the
-// error: a successful go build or go mod download has nothing to say.
+// goCommand is one go command in a pin module.
 type goCommand struct {
 	dir  string // relative to the repository root
 	what string // for messages
@@ -164,13 +163,22 @@ type goCommand struct {
 }
 
 func (g goCommand) run(ctx context.Context, s spec) error {
-	cmd := exec.CommandContext(ctx, s.goCmd, g.args...)
-	cmd.Dir = filepath.Join(s.repo, g.dir)
-	// Cancelled (Ctrl-C): go and the compilers it started stop together.
+	if err := RunGo(ctx, s.goCmd, filepath.Join(s.repo, g.dir), g.args...); err != nil {
+		return fmt.Errorf("%s, in %s: %w", g.what, g.dir, err)
+	}
+	return nil
+}
+
+// RunGo runs goCmd with args in dir ("" for the working directory), its
+// output kept for the error only: a go build or go mod download that works
+// has nothing to say. Cancelled (Ctrl-C), go and the compilers it started
+// stop together.
+func RunGo(ctx context.Context, goCmd, dir string, args ...string) error {
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir = dir
 	proc.TerminateOnCancel(cmd, 10*time.Second)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%s: go %s in %s: %w\n%s", g.what, strings.Join(g.args, " "), g.dir, err, strings.TrimSpace(string(out)))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"syscall"
 	"time"
@@ -84,8 +85,14 @@ func (g *Group) Err() error {
 // a shell reports it).
 func (g *Group) ExitCode() int {
 	<-g.done
-	st := g.cmd.ProcessState
-	if st == nil { // reaped by someone else's wait: no status to read
+	return ExitCode(g.cmd.ProcessState)
+}
+
+// ExitCode is a finished process's exit code as a shell reports it:
+// 128+signal when a signal ended it, -1 without a status (reaped by someone
+// else's wait).
+func ExitCode(st *os.ProcessState) int {
+	if st == nil {
 		return -1
 	}
 	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
